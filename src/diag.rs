@@ -1,0 +1,310 @@
+//! Diagnostics as data: every stage returns these, and only the command line renders them.
+//!
+//! A [`Diagnostic`] carries a code, a Chinese message quoting the user's words, the place it
+//! concerns and a help line with the fix. [`render`] draws a list of them through miette.
+
+use crate::source::{Sources, Span};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
+};
+use std::fmt;
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The rule set still runs, but something looks wrong.
+    Warning,
+    /// The rule set (or case) cannot be used.
+    Error,
+}
+
+/// The kinds of problem, each with a stable code shown to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum Code {
+    Syntax,
+    BadUnit,
+    BadNumber,
+    BadDate,
+    TooDeep,
+    TooLarge,
+    BadEncoding,
+    Undeclared,
+    Duplicate,
+    Type,
+    NotAWord,
+    Cycle,
+    NeverConcluded,
+    Unused,
+    NoArticle,
+    BadEffect,
+    MissingClause,
+    ParamPeriods,
+    BadExample,
+    Io,
+    CaseKey,
+    CaseValue,
+    Eval,
+    Internal,
+}
+
+impl Code {
+    /// The code as printed: `ruling::语法错误`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "ruling::语法错误",
+            Code::BadUnit => "ruling::单位错误",
+            Code::BadNumber => "ruling::数值错误",
+            Code::BadDate => "ruling::日期错误",
+            Code::TooDeep => "ruling::嵌套过深",
+            Code::TooLarge => "ruling::超出限制",
+            Code::BadEncoding => "ruling::编码错误",
+            Code::Undeclared => "ruling::未声明的名称",
+            Code::Duplicate => "ruling::重复声明",
+            Code::Type => "ruling::类型不符",
+            Code::NotAWord => "ruling::枚举值错误",
+            Code::Cycle => "ruling::循环依赖",
+            Code::NeverConcluded => "ruling::结论无规则",
+            Code::Unused => "ruling::未使用",
+            Code::NoArticle => "ruling::引文无条文",
+            Code::BadEffect => "ruling::结论形式错误",
+            Code::MissingClause => "ruling::规则缺少子句",
+            Code::ParamPeriods => "ruling::参数有效期",
+            Code::BadExample => "ruling::示例错误",
+            Code::Io => "ruling::读取失败",
+            Code::CaseKey => "ruling::案件键名错误",
+            Code::CaseValue => "ruling::案件取值错误",
+            Code::Eval => "ruling::计算错误",
+            Code::Internal => "ruling::内部错误",
+        }
+    }
+}
+
+/// One problem found in a rule file or a case file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What kind.
+    pub code: Code,
+    /// The message, in Chinese, quoting the user's words.
+    pub message: String,
+    /// The place it concerns, if any.
+    pub span: Option<Span>,
+    /// A short note under the underlined text.
+    pub label: Option<String>,
+    /// The fix.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at a place.
+    pub fn error(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            span: Some(span),
+            label: None,
+            help: None,
+        }
+    }
+
+    /// A warning at a place.
+    pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, span, message)
+        }
+    }
+
+    /// An error that concerns no place in particular.
+    pub fn general(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            span: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    /// Adds the help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds the label under the underlined text.
+    pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Whether this stops the rule set from being used.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Whether any of the diagnostics is an error.
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(Diagnostic::is_error)
+}
+
+/// A diagnostic joined to its source text, in the form miette draws.
+struct Located<'a> {
+    diag: &'a Diagnostic,
+    source: Option<CharColumns>,
+}
+
+/// Source text whose columns count characters, not bytes, so that the `行:列` miette prints
+/// matches what an editor shows for Chinese text.
+struct CharColumns {
+    name: String,
+    text: String,
+}
+
+impl SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        let start = inner.span().offset();
+        let line_start = self.text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+        let column = self.text.get(line_start..start).map_or(0, |t| t.chars().count());
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+impl fmt::Debug for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diag, f)
+    }
+}
+
+impl fmt::Display for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl std::error::Error for Located<'_> {}
+
+impl miette::Diagnostic for Located<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diag.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.diag.span?;
+        self.source.as_ref()?;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            self.diag.label.clone(),
+            span.source_span(),
+        ))))
+    }
+}
+
+/// Draws diagnostics as text, without colour: the underlined source, the code, the help line.
+/// Each begins with a `文件:行:列` line so that the place can be read even without the drawing.
+pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+        .with_width(100)
+        .with_links(false);
+    let mut out = String::new();
+    for diag in diags {
+        let source = diag.span.and_then(|span| {
+            let file = sources.get(span.file)?;
+            let (line, col) = sources.line_col(span.file, span.start);
+            out.push_str(&format!("{}:{}:{}\n", file.name, line, col));
+            Some(CharColumns {
+                name: file.name.clone(),
+                text: file.text.to_string(),
+            })
+        });
+        let located = Located { diag, source };
+        if handler.render_report(&mut out, &located).is_err() {
+            out.push_str(&format!("{}: {}\n", diag.code.as_str(), diag.message));
+        }
+        out.push('\n');
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if !diags.is_empty() {
+        out.push_str(&format!("共 {errors} 个错误，{warnings} 个警告。\n"));
+    }
+    out
+}
+
+/// The closest of `candidates` to `word`, when it is close enough to be a likely misspelling.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let target: Vec<char> = word.chars().collect();
+    let mut best: Option<(usize, &str)> = None;
+    for cand in candidates {
+        let c: Vec<char> = cand.chars().collect();
+        let d = edit_distance(&target, &c);
+        let limit = (target.len().max(c.len()) / 3).max(1);
+        let contains = cand.contains(word) || word.contains(cand);
+        if (d <= limit || (contains && target.len() >= 2)) && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, cand));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_a_near_miss() {
+        let names = ["被帮助对象数", "电话卡数", "支付结算金额"];
+        assert_eq!(did_you_mean("电话卡张数", names), Some("电话卡数"));
+        assert_eq!(did_you_mean("支付结算", names), Some("支付结算金额"));
+        assert_eq!(did_you_mean("出生日期", names), None);
+    }
+}
