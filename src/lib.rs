@@ -8,3 +8,9 @@
 pub mod diag;
 pub mod source;
 pub mod syntax;
+pub mod case;
+pub mod cli;
+pub mod check;
+pub mod eval;
+pub mod report;
+pub mod ruleset;

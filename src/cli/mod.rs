@@ -1,0 +1,205 @@
+//! The command line: one file per subcommand; this file holds the argument definitions and
+//! what the subcommands share (choosing and compiling the rule set, reading case files).
+
+mod check;
+mod eval;
+mod explain;
+mod test;
+
+use crate::case::{self, Case};
+use crate::check::Program;
+use crate::diag::{self, Diagnostic};
+use crate::ruleset::{self, RuleSet};
+use crate::source::Sources;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+
+/// Exit code: success.
+pub const OK: i32 = 0;
+/// Exit code: problems found (rule errors, failing tests, files `fmt --check` would change).
+pub const PROBLEMS: i32 = 1;
+/// Exit code: bad input (a case file, a usage error).
+pub const BAD_INPUT: i32 = 2;
+
+const ABOUT: &str = "把《关于办理帮助信息网络犯罪活动等刑事案件有关问题的意见》（法发〔2025〕12号）编写为规则，\
+对案件事实逐条评估，说明结论、理由和所依据的条文。";
+
+const AFTER: &str = "示例：
+  ruling eval examples/学生出租银行卡.toml          评估一个案件，输出中文报告
+  ruling explain examples/学生出租银行卡.toml 情节严重  说明一个结论是如何得出的
+  ruling check                                        检查规则文件是否有误
+  ruling test                                         运行规则文件中的示例和案例库
+
+规则集：--rules 指定的目录；未指定时用当前目录下的 rules/；没有则用程序内置的规则。";
+
+/// `ruling`: the Opinion 法发〔2025〕12号 as rules that legal staff can read, amend and run.
+#[derive(Debug, Parser)]
+#[command(name = "ruling", version, about = ABOUT, after_help = AFTER)]
+pub struct Cli {
+    /// 规则文件所在目录（默认：./rules，没有则用内置规则）
+    #[arg(long, global = true, value_name = "目录")]
+    pub rules: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Output formats of `eval`.
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum Format {
+    /// 中文报告
+    #[default]
+    Text,
+    /// CONTRACT.md 第5节的 JSON
+    Json,
+    /// Markdown 报告
+    Markdown,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 检查规则文件：语法、名称、类型、循环依赖；有错误时逐条指出位置和改法
+    #[command(after_help = "示例：\n  ruling check\n  ruling check --rules 我的规则/\n\n退出码：0 无错误（可有警告），1 有错误，2 用法错误")]
+    Check,
+    /// 评估案件文件（.toml 或 .json），输出每个结论、理由和条文
+    #[command(after_help = "示例：\n  ruling eval examples/学生出租银行卡.toml\n  ruling eval 案件.json --format json\n  ruling eval 案件.toml --closed-world\n\n\
+未填写的事实视为“未知”，相关结论为“待定”并列出尚需查明的事实；\n--closed-world 则把未填写的布尔事实视为否、数额视为零。\n\n退出码：0 成功，2 案件文件有误")]
+    Eval {
+        /// 案件文件
+        #[arg(required = true, value_name = "案件文件")]
+        cases: Vec<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// 未填写的布尔事实视为否，整数和金额视为零，集合和列表视为空
+        #[arg(long)]
+        closed_world: bool,
+    },
+    /// 说明一个结论的推导过程：哪些规则成立、不成立或被排除，依据哪些事实
+    #[command(after_help = "示例：\n  ruling explain examples/学生出租银行卡.toml 情节严重\n\n退出码：0 成功，2 案件文件或结论名称有误")]
+    Explain {
+        /// 案件文件
+        #[arg(value_name = "案件文件")]
+        case: PathBuf,
+        /// 结论名称，如 情节严重
+        #[arg(value_name = "结论")]
+        conclusion: String,
+        /// 未填写的事实按封闭世界处理
+        #[arg(long)]
+        closed_world: bool,
+    },
+    /// 运行规则文件中的示例和案例库（tests/cases），逐一比对预期结论
+    #[command(after_help = "示例：\n  ruling test\n  ruling test tests/cases/意见6-1-本人账户三个-30万.toml\n\n退出码：0 全部通过，1 有失败")]
+    Test {
+        /// 案件文件或目录（默认：tests/cases，如存在）
+        #[arg(value_name = "路径")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Runs the command line and gives the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { BAD_INPUT } else { OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let rules = cli.rules.as_deref();
+    match cli.command {
+        Command::Check => check::run(rules),
+        Command::Eval { cases, format, closed_world } => eval::run(rules, &cases, format, closed_world),
+        Command::Explain { case, conclusion, closed_world } => explain::run(rules, &case, &conclusion, closed_world),
+        Command::Test { paths } => test::run(rules, &paths),
+    }
+}
+
+/// Reads and compiles the rule set; on errors prints them and gives the exit code.
+pub(crate) fn load_rules(dir: Option<&Path>) -> Result<(RuleSet, Program), i32> {
+    let rules = match ruleset::locate(dir) {
+        Ok(r) => r,
+        Err(diags) => {
+            eprint!("{}", diag::render(&diags, &Sources::default()));
+            return Err(PROBLEMS);
+        }
+    };
+    let (program, diags) = ruleset::compile(&rules);
+    match program {
+        Some(p) => Ok((rules, p)),
+        None => {
+            let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
+            eprint!("{}", diag::render(&errors, &rules.sources));
+            eprintln!("规则集“{}”有错误，请先用 ruling check 查看并改正。", rules.origin);
+            Err(PROBLEMS)
+        }
+    }
+}
+
+/// Reads a case file (`.json` or `.toml`) against the program's facts.
+pub(crate) fn load_case(program: &Program, path: &Path) -> Result<Case, Vec<Diagnostic>> {
+    let name = path.display();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let toml = match ext.as_str() {
+        "toml" => true,
+        "json" => false,
+        _ => {
+            return Err(vec![Diagnostic::general(diag::Code::Io, format!("{name}：无法判断文件格式"))
+                .with_help("案件文件的扩展名须是 .toml 或 .json")])
+        }
+    };
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                return Err(vec![Diagnostic::general(
+                    diag::Code::BadEncoding,
+                    format!("{name}：不是有效的 UTF-8 文本（第 {} 个字节起）", e.utf8_error().valid_up_to()),
+                )
+                .with_help("请用 UTF-8 编码保存案件文件")])
+            }
+        },
+        Err(e) => {
+            return Err(vec![Diagnostic::general(diag::Code::Io, format!("{name}：无法读取（{e}）"))
+                .with_help("请检查文件路径")])
+        }
+    };
+    case::parse_case(program, &text, toml).map_err(|diags| {
+        diags
+            .into_iter()
+            .map(|mut d| {
+                d.message = format!("{name}：{}", d.message);
+                d
+            })
+            .collect()
+    })
+}
+
+/// Prints diagnostics that concern no rule file.
+pub(crate) fn print_plain(diags: &[Diagnostic]) {
+    eprint!("{}", diag::render(diags, &Sources::default()));
+}
+
+/// Case files under the given paths (folders are searched recursively), sorted.
+pub(crate) fn case_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|e| e == "toml" || e == "json") {
+                        out.push(path);
+                    }
+                }
+            }
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,31 @@
+//! The JSON of CONTRACT.md §5.
+
+use super::Report;
+use serde_json::{json, Map, Value as J};
+
+/// The report as the JSON object of CONTRACT.md §5.
+pub fn to_json(report: &Report) -> J {
+    let mut conclusions = Map::new();
+    for c in &report.conclusions {
+        let because: Vec<J> = c
+            .because
+            .iter()
+            .map(|b| {
+                let facts: Map<String, J> = b.facts.iter().map(|(n, v, _)| (n.clone(), v.clone())).collect();
+                json!({"rule": b.rule, "cite": b.cite, "text": b.text, "facts": facts})
+            })
+            .collect();
+        conclusions.insert(c.name.clone(), json!({"value": c.value, "because": because, "needs": c.needs}));
+    }
+    let mut out = json!({
+        "rules": {"source": report.rules.source, "fingerprint": report.rules.fingerprint},
+        "case": report.case,
+        "conclusions": conclusions,
+    });
+    if !report.errors.is_empty() {
+        if let Some(o) = out.as_object_mut() {
+            o.insert("errors".into(), json!(report.errors));
+        }
+    }
+    out
+}

@@ -1,0 +1,281 @@
+//! Reports: an evaluation turned into one [`Report`] model, then drawn as text (a Chinese
+//! report a prosecutor could paste into a memo), JSON (CONTRACT.md §5) or Markdown.
+
+mod explain;
+mod json;
+mod markdown;
+mod text;
+
+pub use explain::explain;
+pub use json::to_json;
+pub use markdown::to_markdown;
+pub use text::to_text;
+
+use crate::check::{ConclusionKind, Program, Type, MODALITY};
+use crate::eval::value::Value;
+use crate::eval::{Outcome, RuleStatus};
+use crate::ruleset::RuleSet;
+use serde_json::{json, Value as J};
+
+/// Which rule set produced a result.
+#[derive(Debug, Clone)]
+pub struct RulesInfo {
+    /// Folder or `embedded`.
+    pub source: String,
+    /// Fingerprint.
+    pub fingerprint: String,
+}
+
+impl RulesInfo {
+    /// From a rule set.
+    pub fn of(rules: &RuleSet) -> RulesInfo {
+        RulesInfo {
+            source: rules.origin.clone(),
+            fingerprint: rules.fingerprint.clone(),
+        }
+    }
+}
+
+/// One rule that established a conclusion.
+#[derive(Debug, Clone)]
+pub struct Basis {
+    /// The rule's name.
+    pub rule: String,
+    /// Its citation.
+    pub cite: String,
+    /// The article text it quotes.
+    pub text: String,
+    /// The facts its conditions read, as (name, JSON value, display).
+    pub facts: Vec<(String, J, String)>,
+    /// The parameters it read, as (name, display with source).
+    pub params: Vec<(String, String)>,
+}
+
+/// One conclusion of a case.
+#[derive(Debug, Clone)]
+pub struct ConclusionReport {
+    /// Its name.
+    pub name: String,
+    /// The value as JSON (CONTRACT.md §5).
+    pub value: J,
+    /// The value for people: 是, 否, 待定, 可以, a list of citations…
+    pub shown: String,
+    /// The rules that fired for it.
+    pub because: Vec<Basis>,
+    /// Unknown facts that could still change it.
+    pub needs: Vec<String>,
+}
+
+/// The whole result for one case.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The rule set.
+    pub rules: RulesInfo,
+    /// `案件`
+    pub case: Option<String>,
+    /// Whether the closed world was applied.
+    pub closed_world: bool,
+    /// Every conclusion, in declaration order.
+    pub conclusions: Vec<ConclusionReport>,
+    /// Evaluation errors, rendered.
+    pub errors: Vec<String>,
+}
+
+/// The JSON value of a conclusion (CONTRACT.md §5): true/false/null, a word or null, a sorted
+/// array of strings.
+pub fn conclusion_value(program: &Program, outcome: &Outcome, c: usize) -> J {
+    let Some(def) = program.conclusions.get(c) else {
+        return J::Null;
+    };
+    let value = outcome.values.get(c).unwrap_or(&Value::Unknown);
+    match (def.kind, value) {
+        (ConclusionKind::Tri, Value::Bool(b)) => J::Bool(*b),
+        (ConclusionKind::Word(e), Value::Word(w)) => J::String(program.word(e, *w).to_string()),
+        (ConclusionKind::Cites, Value::Ids(ids)) => {
+            let mut v: Vec<String> = ids.iter().map(|i| program.cite(*i)).collect();
+            v.sort();
+            json!(v)
+        }
+        (ConclusionKind::Texts, Value::Ids(ids)) => {
+            let mut v: Vec<String> = ids.iter().filter_map(|i| program.texts.get(*i as usize).cloned()).collect();
+            v.sort();
+            json!(v)
+        }
+        _ => J::Null,
+    }
+}
+
+/// A fact's value as JSON, for the `facts` of a basis.
+pub fn fact_json(program: &Program, ty: Type, value: &Value) -> J {
+    match (ty, value) {
+        (_, Value::Unknown) => J::Null,
+        (_, Value::Bool(b)) => J::Bool(*b),
+        (Type::Int, Value::Num(n)) => n.to_string().parse::<i64>().map_or(J::String(n.to_string()), |i| json!(i)),
+        (_, Value::Num(n)) => J::String(n.normalize().to_string()),
+        (_, Value::Date(d)) => J::String(d.to_string()),
+        (_, Value::Period(p)) => J::String(p.to_string()),
+        (_, Value::Text(t)) => J::String(t.to_string()),
+        (Type::Enum(e), Value::Word(w)) => J::String(program.word(e, *w).to_string()),
+        (Type::Words(e), Value::Words(m)) => J::Array(words(program, e, *m).into_iter().map(J::String).collect()),
+        (Type::List(r), Value::List(items)) => {
+            let fields = program.records.get(r).map(|r| r.fields.clone()).unwrap_or_default();
+            J::Array(
+                items
+                    .iter()
+                    .map(|rec| {
+                        let mut o = serde_json::Map::new();
+                        for ((name, t), v) in fields.iter().zip(rec.iter()) {
+                            o.insert(name.clone(), fact_json(program, *t, v));
+                        }
+                        J::Object(o)
+                    })
+                    .collect(),
+            )
+        }
+        _ => J::Null,
+    }
+}
+
+fn words(program: &Program, e: usize, mask: u64) -> Vec<String> {
+    (0..64u16).filter(|w| mask & (1u64 << w) != 0).map(|w| program.word(e, w).to_string()).collect()
+}
+
+/// A fact's value for people.
+pub fn fact_shown(program: &Program, ty: Type, value: &Value) -> String {
+    match (ty, value) {
+        (_, Value::Unknown) => "未知".into(),
+        (_, Value::Bool(true)) => "是".into(),
+        (_, Value::Bool(false)) => "否".into(),
+        (Type::Amount, Value::Num(n)) => format!("{}元", n.normalize()),
+        (_, Value::Num(n)) => n.normalize().to_string(),
+        (Type::Words(e), Value::Words(m)) => {
+            let w = words(program, e, *m);
+            if w.is_empty() {
+                "无".into()
+            } else {
+                w.join("、")
+            }
+        }
+        (Type::List(r), Value::List(items)) => {
+            let fields = program.records.get(r).map(|r| r.fields.clone()).unwrap_or_default();
+            if items.is_empty() {
+                return "无".into();
+            }
+            let shown: Vec<String> = items
+                .iter()
+                .map(|rec| {
+                    fields
+                        .iter()
+                        .zip(rec.iter())
+                        .map(|((_, t), v)| fact_shown(program, *t, v))
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
+                .collect();
+            format!("{}项（{}）", items.len(), shown.join("；"))
+        }
+        _ => fact_json(program, ty, value).as_str().map(str::to_string).unwrap_or_default(),
+    }
+}
+
+/// A conclusion's value for people.
+pub fn shown(value: &J) -> String {
+    match value {
+        J::Bool(true) => "是".into(),
+        J::Bool(false) => "否".into(),
+        J::Null => "待定".into(),
+        J::String(s) => s.clone(),
+        J::Array(a) if a.is_empty() => "无".into(),
+        J::Array(a) => a.iter().filter_map(J::as_str).collect::<Vec<_>>().join("；"),
+        other => other.to_string(),
+    }
+}
+
+/// The basis of a fired rule.
+pub fn basis(program: &Program, facts: &[Value], outcome: &Outcome, r: usize) -> Option<Basis> {
+    let rule = program.rules.get(r)?;
+    let facts = rule
+        .reads_facts
+        .iter()
+        .filter_map(|&f| {
+            let def = program.facts.get(f)?;
+            let v = facts.get(f)?;
+            Some((def.name.clone(), fact_json(program, def.ty, v), fact_shown(program, def.ty, v)))
+        })
+        .collect();
+    let params = rule
+        .reads_params
+        .iter()
+        .filter_map(|&p| {
+            let def = program.params.get(p)?;
+            let choice = outcome.params.get(p)?;
+            let shown = match choice.version.and_then(|v| def.versions.get(v)) {
+                Some(v) => {
+                    let mut s = format!("{}（{}", v.shown, program.cite(def.cite));
+                    if v.from.is_some() || v.until.is_some() {
+                        s.push_str(&format!(
+                            "；有效期 {} 至 {}",
+                            v.from.map_or("—".into(), |d| d.to_string()),
+                            v.until.map_or("—".into(), |d| d.to_string())
+                        ));
+                    }
+                    if choice.lenient {
+                        s.push_str("；依刑法第12条从旧兼从轻适用裁判时的规定");
+                    }
+                    s.push('）');
+                    s
+                }
+                None => "待定（行为日期未知，无法确定适用的标准）".into(),
+            };
+            Some((def.name.clone(), shown))
+        })
+        .collect();
+    Some(Basis {
+        rule: rule.name.clone(),
+        cite: rule.cite.map(|c| program.cite(c)).unwrap_or_default(),
+        text: rule.text.clone().unwrap_or_default(),
+        facts,
+        params,
+    })
+}
+
+/// Builds the report model of one evaluated case.
+pub fn build(program: &Program, rules: RulesInfo, case: Option<String>, facts: &[Value], outcome: &Outcome, closed_world: bool) -> Report {
+    let conclusions = program
+        .conclusions
+        .iter()
+        .enumerate()
+        .map(|(c, def)| {
+            let value = conclusion_value(program, outcome, c);
+            let because = def
+                .rules
+                .iter()
+                .filter(|r| outcome.rules.get(**r) == Some(&Some(RuleStatus::Fired)))
+                .filter_map(|&r| basis(program, facts, outcome, r))
+                .collect();
+            let needs = outcome
+                .needs
+                .get(c)
+                .map(|n| n.iter().filter_map(|f| program.facts.get(*f)).map(|f| f.name.clone()).collect())
+                .unwrap_or_default();
+            let mut shown_value = shown(&value);
+            if value.is_null() && def.kind == ConclusionKind::Word(MODALITY) {
+                shown_value = "待定".into();
+            }
+            ConclusionReport {
+                name: def.name.clone(),
+                shown: shown_value,
+                value,
+                because,
+                needs,
+            }
+        })
+        .collect();
+    Report {
+        rules,
+        case,
+        closed_world,
+        conclusions,
+        errors: Vec::new(),
+    }
+}

@@ -1,0 +1,57 @@
+//! The Chinese text report.
+
+use super::Report;
+use std::fmt::Write as _;
+
+/// The report as text a prosecutor could paste into a review memo.
+pub fn to_text(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "帮助信息网络犯罪活动案件 规则评估报告");
+    let _ = writeln!(out, "案件：{}", report.case.as_deref().unwrap_or("（未编号）"));
+    let _ = writeln!(out, "规则集：{}（指纹 {}）", report.rules.source, report.rules.fingerprint);
+    let world = if report.closed_world { "封闭世界（未填写的布尔事实视为否，数额视为零）" } else { "开放世界（未填写的事实视为未知）" };
+    let _ = writeln!(out, "评估方式：{world}");
+    out.push('\n');
+    let _ = writeln!(out, "一、结论一览");
+    let width = report.conclusions.iter().map(|c| c.name.chars().count()).max().unwrap_or(0);
+    for c in &report.conclusions {
+        let pad = "　".repeat(width.saturating_sub(c.name.chars().count()));
+        let _ = writeln!(out, "  {}{pad}  {}", c.name, c.shown);
+    }
+    out.push('\n');
+    let _ = writeln!(out, "二、依据与理由");
+    let mut n = 0;
+    for c in &report.conclusions {
+        if c.because.is_empty() && c.needs.is_empty() {
+            continue;
+        }
+        n += 1;
+        let _ = writeln!(out, "（{n}）{}：{}", c.name, c.shown);
+        for b in &c.because {
+            let _ = writeln!(out, "    依据 {}（规则“{}”）", b.cite, b.rule);
+            if !b.text.is_empty() {
+                let _ = writeln!(out, "      条文：“{}”", b.text);
+            }
+            for (name, _, shown) in &b.facts {
+                let _ = writeln!(out, "      事实：{name} = {shown}");
+            }
+            for (name, shown) in &b.params {
+                let _ = writeln!(out, "      标准：{name} = {shown}");
+            }
+        }
+        if !c.needs.is_empty() {
+            let _ = writeln!(out, "    尚需查明：{}", c.needs.join("、"));
+        }
+    }
+    if n == 0 {
+        let _ = writeln!(out, "  （没有规则成立，也没有待查明的事实）");
+    }
+    if !report.errors.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "三、计算中的问题");
+        for e in &report.errors {
+            let _ = writeln!(out, "  {e}");
+        }
+    }
+    out
+}
