@@ -68,7 +68,11 @@ impl Raw {
             },
             J::String(s) => Raw::Str(s.clone()),
             J::Array(a) => Raw::Array(a.iter().map(Raw::from_json).collect()),
-            J::Object(o) => Raw::Table(o.iter().map(|(k, v)| (k.clone(), Raw::from_json(v))).collect()),
+            J::Object(o) => Raw::Table(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Raw::from_json(v)))
+                    .collect(),
+            ),
         }
     }
 
@@ -81,12 +85,20 @@ impl Raw {
             T::Float(f) => number_text(&f.to_string()),
             T::String(s) => Raw::Str(s.clone()),
             T::Datetime(d) => match (d.date, d.time) {
-                (Some(date), None) => NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
-                    .map_or(Raw::Str(d.to_string()), Raw::Date),
+                (Some(date), None) => NaiveDate::from_ymd_opt(
+                    i32::from(date.year),
+                    u32::from(date.month),
+                    u32::from(date.day),
+                )
+                .map_or(Raw::Str(d.to_string()), Raw::Date),
                 _ => Raw::Str(d.to_string()),
             },
             T::Array(a) => Raw::Array(a.iter().map(Raw::from_toml).collect()),
-            T::Table(t) => Raw::Table(t.iter().map(|(k, v)| (k.clone(), Raw::from_toml(v))).collect()),
+            T::Table(t) => Raw::Table(
+                t.iter()
+                    .map(|(k, v)| (k.clone(), Raw::from_toml(v)))
+                    .collect(),
+            ),
         }
     }
 }
@@ -133,8 +145,16 @@ pub fn parse_case(program: &Program, text: &str, toml: bool) -> Result<Case, Vec
             Ok(t) => Raw::from_toml(&toml::Value::Table(t)),
             Err(e) => {
                 let at = e.span().map(|s| line_of(text, s.start)).unwrap_or_default();
-                return Err(vec![Diagnostic::general(Code::Syntax, format!("TOML 格式错误{at}：{}", e.message()))
-                    .with_help("请检查引号、等号和方括号；日期写作 2025-09-01，文字加引号")]);
+                let help = if e.message().contains("unquoted key") {
+                    "TOML 中的中文键名须加引号，例如 \"行为日期\" = 2025-09-01、[[\"账户\"]]"
+                } else {
+                    "请检查引号、等号和方括号；日期写作 2025-09-01，文字加引号"
+                };
+                return Err(vec![Diagnostic::general(
+                    Code::Syntax,
+                    format!("TOML 格式错误{at}：{}", e.message()),
+                )
+                .with_help(help)]);
             }
         }
     } else {
@@ -143,7 +163,11 @@ pub fn parse_case(program: &Program, text: &str, toml: bool) -> Result<Case, Vec
             Err(e) => {
                 return Err(vec![Diagnostic::general(
                     Code::Syntax,
-                    format!("JSON 格式错误（第 {} 行第 {} 列）：{e}", e.line(), e.column()),
+                    format!(
+                        "JSON 格式错误（第 {} 行第 {} 列）：{e}",
+                        e.line(),
+                        e.column()
+                    ),
                 )
                 .with_help("请检查引号、逗号和括号是否成对")]);
             }
@@ -160,8 +184,11 @@ fn line_of(text: &str, offset: usize) -> String {
 /// Types a whole case. Every problem is reported, not only the first.
 pub fn case_from_raw(program: &Program, raw: &Raw) -> Result<Case, Vec<Diagnostic>> {
     let Raw::Table(entries) = raw else {
-        return Err(vec![Diagnostic::general(Code::CaseValue, "案件文件应是一个表（JSON 对象或 TOML 表）")
-            .with_help("例如：{\"行为日期\": \"2025-09-01\", \"电话卡数\": 25}")]);
+        return Err(vec![Diagnostic::general(
+            Code::CaseValue,
+            "案件文件应是一个表（JSON 对象或 TOML 表）",
+        )
+        .with_help("例如：{\"行为日期\": \"2025-09-01\", \"电话卡数\": 25}")]);
     };
     let mut case = Case {
         facts: vec![Value::Unknown; program.facts.len()],
@@ -174,11 +201,19 @@ pub fn case_from_raw(program: &Program, raw: &Raw) -> Result<Case, Vec<Diagnosti
                 Raw::Str(s) if key == "案件" => case.id = Some(s.clone()),
                 Raw::Str(s) => case.note = Some(s.clone()),
                 Raw::Int(i) if key == "案件" => case.id = Some(i.to_string()),
-                other => errors.push(case_error(key, format!("应是文字，实为{}", other.kind()), "请加引号，例如 案件 = \"2025-刑-001\"")),
+                other => errors.push(case_error(
+                    key,
+                    format!("应是文字，实为{}", other.kind()),
+                    "请加引号，例如 案件 = \"2025-刑-001\"",
+                )),
             },
             "封闭世界" => match value {
                 Raw::Bool(b) => case.closed_world = *b,
-                other => errors.push(case_error(key, format!("应是 true 或 false，实为{}", other.kind()), "例如：封闭世界 = true")),
+                other => errors.push(case_error(
+                    key,
+                    format!("应是 true 或 false，实为{}", other.kind()),
+                    "例如：封闭世界 = true",
+                )),
             },
             "预期" => match expectations(program, value) {
                 Ok(e) => case.expect = e,
@@ -208,7 +243,11 @@ pub fn case_from_raw(program: &Program, raw: &Raw) -> Result<Case, Vec<Diagnosti
 }
 
 fn unknown_key(program: &Program, key: &str) -> Diagnostic {
-    let names = program.facts.iter().map(|f| f.name.as_str()).chain(RESERVED_KEYS);
+    let names = program
+        .facts
+        .iter()
+        .map(|f| f.name.as_str())
+        .chain(RESERVED_KEYS);
     let help = match did_you_mean(key, names) {
         Some(s) => format!("是否应为“{s}”？"),
         None => "案件文件的键名须是规则文件中声明的事实名称（见 ruling check 的规则集），或 案件、说明、预期、封闭世界".to_string(),
@@ -237,7 +276,8 @@ pub fn close_world(program: &Program, facts: &mut [Value]) {
 /// Parses an amount as people write it: `300000`, `300000.00`, `30万元`, `30万`, `1.5亿元`.
 pub fn parse_amount(s: &str) -> Option<Decimal> {
     let t = s.trim().replace([',', '，'], "");
-    let (num, factor) = if let Some(n) = t.strip_suffix("亿元").or_else(|| t.strip_suffix('亿')) {
+    let (num, factor) = if let Some(n) = t.strip_suffix("亿元").or_else(|| t.strip_suffix('亿'))
+    {
         (n, 100_000_000i64)
     } else if let Some(n) = t.strip_suffix("万元").or_else(|| t.strip_suffix('万')) {
         (n, 10_000)
@@ -247,10 +287,16 @@ pub fn parse_amount(s: &str) -> Option<Decimal> {
         (t.as_str(), 1)
     };
     let n = num.trim();
-    if n.is_empty() || !n.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
+    if n.is_empty()
+        || !n
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+    {
         return None;
     }
-    Decimal::from_str_exact(n).ok()?.checked_mul(Decimal::from(factor))
+    Decimal::from_str_exact(n)
+        .ok()?
+        .checked_mul(Decimal::from(factor))
 }
 
 fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -262,9 +308,18 @@ fn parse_period(s: &str) -> Option<Period> {
     let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
     let n: u32 = n.parse().ok()?;
     Some(match unit {
-        "年" => Period { years: n, ..Period::default() },
-        "个月" | "月" => Period { months: n, ..Period::default() },
-        "日" | "天" => Period { days: n, ..Period::default() },
+        "年" => Period {
+            years: n,
+            ..Period::default()
+        },
+        "个月" | "月" => Period {
+            months: n,
+            ..Period::default()
+        },
+        "日" | "天" => Period {
+            days: n,
+            ..Period::default()
+        },
         _ => return None,
     })
 }
@@ -274,10 +329,16 @@ pub fn typed(program: &Program, ty: Type, raw: &Raw, key: &str) -> Result<Value,
     if *raw == Raw::Null {
         return Ok(Value::Unknown);
     }
-    let wrong = |expected: &str, help: &str| case_error(key, format!("应是{expected}，实为{}", raw.kind()), help);
+    let wrong = |expected: &str, help: &str| {
+        case_error(key, format!("应是{expected}，实为{}", raw.kind()), help)
+    };
     let non_negative = |d: Decimal, what: &str| -> Result<Value, Diagnostic> {
         if d.is_sign_negative() && !d.is_zero() {
-            Err(case_error(key, format!("{what}不能为负数（{d}）"), "请填写零或正数"))
+            Err(case_error(
+                key,
+                format!("{what}不能为负数（{d}）"),
+                "请填写零或正数",
+            ))
         } else {
             Ok(Value::Num(d))
         }
@@ -285,7 +346,10 @@ pub fn typed(program: &Program, ty: Type, raw: &Raw, key: &str) -> Result<Value,
     match ty {
         Type::Bool => match raw {
             Raw::Bool(b) => Ok(Value::Bool(*b)),
-            _ => Err(wrong("true 或 false", "布尔事实写作 true 或 false，不加引号")),
+            _ => Err(wrong(
+                "true 或 false",
+                "布尔事实写作 true 或 false，不加引号",
+            )),
         },
         Type::Int => match raw {
             Raw::Int(i) => non_negative(Decimal::from(*i), "个数"),
@@ -297,21 +361,36 @@ pub fn typed(program: &Program, ty: Type, raw: &Raw, key: &str) -> Result<Value,
             Raw::Dec(d) => non_negative(*d, "金额"),
             Raw::Str(s) => match parse_amount(s) {
                 Some(d) => non_negative(d, "金额"),
-                None => Err(case_error(key, format!("无法识别的金额“{s}”"), "金额写作 300000、\"300000.00\"、\"30万元\" 或 \"30万\"")),
+                None => Err(case_error(
+                    key,
+                    format!("无法识别的金额“{s}”"),
+                    "金额写作 300000、\"300000.00\"、\"30万元\" 或 \"30万\"",
+                )),
             },
-            _ => Err(wrong("金额", "金额写作 300000、\"300000.00\"、\"30万元\" 或 \"30万\"")),
+            _ => Err(wrong(
+                "金额",
+                "金额写作 300000、\"300000.00\"、\"30万元\" 或 \"30万\"",
+            )),
         },
         Type::Date => match raw {
             Raw::Date(d) => Ok(Value::Date(*d)),
-            Raw::Str(s) => parse_date(s)
-                .map(Value::Date)
-                .ok_or_else(|| case_error(key, format!("无法识别的日期“{s}”"), "日期写作 2025-09-01，须是日历上的真实日期")),
+            Raw::Str(s) => parse_date(s).map(Value::Date).ok_or_else(|| {
+                case_error(
+                    key,
+                    format!("无法识别的日期“{s}”"),
+                    "日期写作 2025-09-01，须是日历上的真实日期",
+                )
+            }),
             _ => Err(wrong("日期", "日期写作 2025-09-01")),
         },
         Type::Period => match raw {
-            Raw::Str(s) => parse_period(s)
-                .map(Value::Period)
-                .ok_or_else(|| case_error(key, format!("无法识别的期间“{s}”"), "期间写作 \"2年\"、\"6个月\" 或 \"30日\"")),
+            Raw::Str(s) => parse_period(s).map(Value::Period).ok_or_else(|| {
+                case_error(
+                    key,
+                    format!("无法识别的期间“{s}”"),
+                    "期间写作 \"2年\"、\"6个月\" 或 \"30日\"",
+                )
+            }),
             _ => Err(wrong("期间", "期间写作 \"2年\"、\"6个月\" 或 \"30日\"")),
         },
         Type::Text => match raw {
@@ -320,7 +399,10 @@ pub fn typed(program: &Program, ty: Type, raw: &Raw, key: &str) -> Result<Value,
         },
         Type::Enum(e) => match raw {
             Raw::Str(s) => word(program, e, s, key).map(Value::Word),
-            _ => Err(wrong(&format!("以下词之一：{}", program.enum_words(e)), "请填写其中一个词，加引号")),
+            _ => Err(wrong(
+                &format!("以下词之一：{}", program.enum_words(e)),
+                "请填写其中一个词，加引号",
+            )),
         },
         Type::Words(e) => match raw {
             Raw::Array(items) => {
@@ -328,17 +410,33 @@ pub fn typed(program: &Program, ty: Type, raw: &Raw, key: &str) -> Result<Value,
                 for item in items {
                     match item {
                         Raw::Str(s) => mask |= 1u64 << word(program, e, s, key)?,
-                        other => return Err(case_error(key, format!("集合中应是词，实为{}", other.kind()), format!("可选的词：{}", program.enum_words(e)))),
+                        other => {
+                            return Err(case_error(
+                                key,
+                                format!("集合中应是词，实为{}", other.kind()),
+                                format!("可选的词：{}", program.enum_words(e)),
+                            ))
+                        }
                     }
                 }
                 Ok(Value::Words(mask))
             }
-            _ => Err(wrong("数组", &format!("集合写作 [\"词\", \"词\"]，可选的词：{}", program.enum_words(e)))),
+            _ => Err(wrong(
+                "数组",
+                &format!(
+                    "集合写作 [\"词\", \"词\"]，可选的词：{}",
+                    program.enum_words(e)
+                ),
+            )),
         },
         Type::List(r) => match raw {
             Raw::Array(items) => {
                 if items.len() > MAX_LIST_LEN {
-                    return Err(case_error(key, format!("列表有 {} 项，超过上限 {MAX_LIST_LEN}", items.len()), "请核对数据，或拆分案件"));
+                    return Err(case_error(
+                        key,
+                        format!("列表有 {} 项，超过上限 {MAX_LIST_LEN}", items.len()),
+                        "请核对数据，或拆分案件",
+                    ));
                 }
                 let mut records = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
@@ -346,9 +444,14 @@ pub fn typed(program: &Program, ty: Type, raw: &Raw, key: &str) -> Result<Value,
                 }
                 Ok(Value::List(records.into()))
             }
-            _ => Err(wrong("数组", "记录列表在 TOML 中写作 [[键]] 表数组，在 JSON 中写作对象数组")),
+            _ => Err(wrong(
+                "数组",
+                "记录列表在 TOML 中写作 [[键]] 表数组，在 JSON 中写作对象数组",
+            )),
         },
-        Type::Cites | Type::Texts | Type::Any => Err(case_error(key, "这个名称不能在案件中填写", "请只填写事实")),
+        Type::Cites | Type::Texts | Type::Any => {
+            Err(case_error(key, "这个名称不能在案件中填写", "请只填写事实"))
+        }
     }
 }
 
@@ -370,14 +473,25 @@ fn record(program: &Program, r: usize, raw: &Raw, key: &str) -> Result<Record, D
         return Err(case_error(key, "记录类型不存在", "请检查规则集"));
     };
     let Raw::Table(entries) = raw else {
-        return Err(case_error(key, format!("应是表，实为{}", raw.kind()), "每一项写作 {字段 = 值, …}"));
+        return Err(case_error(
+            key,
+            format!("应是表，实为{}", raw.kind()),
+            "每一项写作 {字段 = 值, …}",
+        ));
     };
     let mut values = vec![Value::Unknown; def.fields.len()];
     for (k, v) in entries {
         let Some(i) = def.fields.iter().position(|(n, _)| n == k) else {
             let help = match did_you_mean(k, def.fields.iter().map(|(n, _)| n.as_str())) {
                 Some(s) => format!("是否应为“{s}”？"),
-                None => format!("可用的字段：{}", def.fields.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join("、")),
+                None => format!(
+                    "可用的字段：{}",
+                    def.fields
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
             };
             let mut d = Diagnostic::general(Code::CaseKey, format!("“{key}”：未知的字段“{k}”"));
             d.help = Some(help);
@@ -392,9 +506,16 @@ fn record(program: &Program, r: usize, raw: &Raw, key: &str) -> Result<Record, D
 }
 
 /// Reads `预期` into the JSON form of each conclusion's value.
-fn expectations(program: &Program, raw: &Raw) -> Result<Vec<(usize, serde_json::Value)>, Vec<Diagnostic>> {
+fn expectations(
+    program: &Program,
+    raw: &Raw,
+) -> Result<Vec<(usize, serde_json::Value)>, Vec<Diagnostic>> {
     let Raw::Table(entries) = raw else {
-        return Err(vec![case_error("预期", "应是表", "写作 [预期] 表，每行 结论 = 值")]);
+        return Err(vec![case_error(
+            "预期",
+            "应是表",
+            "写作 [预期] 表，每行 结论 = 值",
+        )]);
     };
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -405,7 +526,9 @@ fn expectations(program: &Program, raw: &Raw) -> Result<Vec<(usize, serde_json::
                 Some(s) => format!("是否应为“{s}”？"),
                 None => "预期中的键须是结论名称".to_string(),
             };
-            errors.push(Diagnostic::general(Code::CaseKey, format!("“{key}”：未知的结论")).with_help(help));
+            errors.push(
+                Diagnostic::general(Code::CaseKey, format!("“{key}”：未知的结论")).with_help(help),
+            );
             continue;
         };
         match expected_value(program, c, v, &key) {
@@ -421,7 +544,12 @@ fn expectations(program: &Program, raw: &Raw) -> Result<Vec<(usize, serde_json::
 }
 
 /// One expected conclusion value, in the JSON form of CONTRACT.md §5.
-pub fn expected_value(program: &Program, c: usize, raw: &Raw, key: &str) -> Result<serde_json::Value, Diagnostic> {
+pub fn expected_value(
+    program: &Program,
+    c: usize,
+    raw: &Raw,
+    key: &str,
+) -> Result<serde_json::Value, Diagnostic> {
     use serde_json::Value as J;
     let pending = |r: &Raw| matches!(r, Raw::Null) || matches!(r, Raw::Str(s) if s == "待定");
     let kind = program.conclusions.get(c).map(|d| d.kind);
@@ -429,14 +557,22 @@ pub fn expected_value(program: &Program, c: usize, raw: &Raw, key: &str) -> Resu
         Some(ConclusionKind::Tri) => match raw {
             Raw::Bool(b) => Ok(J::Bool(*b)),
             r if pending(r) => Ok(J::Null),
-            _ => Err(case_error(key, "三值结论的预期应是 true、false 或 \"待定\"", "例如：情节严重 = true")),
+            _ => Err(case_error(
+                key,
+                "三值结论的预期应是 true、false 或 \"待定\"",
+                "例如：情节严重 = true",
+            )),
         },
         Some(ConclusionKind::Word(e)) => match raw {
             r if pending(r) => Ok(J::Null),
             Raw::Str(s) => word(program, e, s, key).map(|_| J::String(s.clone())),
             _ => {
                 let words = program.enum_words(if e == MODALITY { MODALITY } else { e });
-                Err(case_error(key, "预期应是一个词", format!("可选的词：{words}，或 \"待定\"")))
+                Err(case_error(
+                    key,
+                    "预期应是一个词",
+                    format!("可选的词：{words}，或 \"待定\""),
+                ))
             }
         },
         Some(ConclusionKind::Cites | ConclusionKind::Texts) => match raw {
@@ -445,14 +581,24 @@ pub fn expected_value(program: &Program, c: usize, raw: &Raw, key: &str) -> Resu
                 for i in items {
                     match i {
                         Raw::Str(s) => strings.push(s.clone()),
-                        _ => return Err(case_error(key, "集合中应是文字", "例如：[\"法发〔2025〕12号第6条第(1)项\"]")),
+                        _ => {
+                            return Err(case_error(
+                                key,
+                                "集合中应是文字",
+                                "例如：[\"法发〔2025〕12号第6条第(1)项\"]",
+                            ))
+                        }
                     }
                 }
                 strings.sort();
                 strings.dedup();
                 Ok(J::Array(strings.into_iter().map(J::String).collect()))
             }
-            _ => Err(case_error(key, "集合结论的预期应是数组", "例如：[\"法发〔2025〕12号第6条第(1)项\"]")),
+            _ => Err(case_error(
+                key,
+                "集合结论的预期应是数组",
+                "例如：[\"法发〔2025〕12号第6条第(1)项\"]",
+            )),
         },
         None => Err(case_error(key, "未知的结论", "请检查结论名称")),
     }

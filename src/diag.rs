@@ -5,8 +5,8 @@
 
 use crate::source::{Sources, Span};
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
-    SourceSpan, SpanContents,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
 };
 use std::fmt;
 
@@ -176,8 +176,15 @@ impl SourceCode for CharColumns {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.read_span(span, before, after)?;
         let start = inner.span().offset();
-        let line_start = self.text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
-        let column = self.text.get(line_start..start).map_or(0, |t| t.chars().count());
+        let line_start = self
+            .text
+            .get(..start)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let column = self
+            .text
+            .get(line_start..start)
+            .map_or(0, |t| t.chars().count());
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
@@ -268,7 +275,10 @@ pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
 }
 
 /// The closest of `candidates` to `word`, when it is close enough to be a likely misspelling.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let target: Vec<char> = word.chars().collect();
     let mut best: Option<(usize, &str)> = None;
     for cand in candidates {

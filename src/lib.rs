@@ -5,12 +5,12 @@
 //! types checked, dependency order → a compiled [`check::Program`]) → [`eval`] (three-valued
 //! evaluation of a [`case`]) → [`report`] (text, JSON, Markdown). [`cli`] draws it together.
 
-pub mod diag;
-pub mod source;
-pub mod syntax;
 pub mod case;
-pub mod cli;
 pub mod check;
+pub mod cli;
+pub mod diag;
 pub mod eval;
 pub mod report;
 pub mod ruleset;
+pub mod source;
+pub mod syntax;

@@ -50,7 +50,10 @@ pub fn embedded() -> RuleSet {
 fn finish(origin: String, dir: Option<PathBuf>, sources: Sources) -> RuleSet {
     let mut hash = Sha256::new();
     for f in &sources.files {
-        let name = Path::new(&f.name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = Path::new(&f.name)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         hash.update(name.as_bytes());
         hash.update([0]);
         hash.update(f.text.as_bytes());
@@ -69,8 +72,11 @@ fn finish(origin: String, dir: Option<PathBuf>, sources: Sources) -> RuleSet {
 /// Reads every `*.rule` file of a folder, in name order.
 pub fn read_dir(dir: &Path) -> Result<RuleSet, Vec<Diagnostic>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        vec![Diagnostic::general(Code::Io, format!("无法读取规则目录“{}”：{e}", dir.display()))
-            .with_help("请用 --rules 指定存放 *.rule 文件的目录")]
+        vec![Diagnostic::general(
+            Code::Io,
+            format!("无法读取规则目录“{}”：{e}", dir.display()),
+        )
+        .with_help("请用 --rules 指定存放 *.rule 文件的目录")]
     })?;
     let mut paths: Vec<PathBuf> = entries
         .flatten()
@@ -82,14 +88,24 @@ pub fn read_dir(dir: &Path) -> Result<RuleSet, Vec<Diagnostic>> {
 }
 
 /// Reads the given rule files as one rule set.
-pub fn read_files(origin: String, dir: Option<PathBuf>, paths: &[PathBuf]) -> Result<RuleSet, Vec<Diagnostic>> {
+pub fn read_files(
+    origin: String,
+    dir: Option<PathBuf>,
+    paths: &[PathBuf],
+) -> Result<RuleSet, Vec<Diagnostic>> {
     if paths.is_empty() {
-        return Err(vec![Diagnostic::general(Code::Io, format!("“{origin}”中没有 .rule 文件"))
-            .with_help("规则文件的扩展名须是 .rule")]);
+        return Err(vec![Diagnostic::general(
+            Code::Io,
+            format!("“{origin}”中没有 .rule 文件"),
+        )
+        .with_help("规则文件的扩展名须是 .rule")]);
     }
     if paths.len() > MAX_RULE_FILES {
-        return Err(vec![Diagnostic::general(Code::TooLarge, format!("规则文件超过 {MAX_RULE_FILES} 个"))
-            .with_help("请检查 --rules 是否指向了正确的目录")]);
+        return Err(vec![Diagnostic::general(
+            Code::TooLarge,
+            format!("规则文件超过 {MAX_RULE_FILES} 个"),
+        )
+        .with_help("请检查 --rules 是否指向了正确的目录")]);
     }
     let mut sources = Sources::default();
     let mut diags = Vec::new();
@@ -97,12 +113,17 @@ pub fn read_files(origin: String, dir: Option<PathBuf>, paths: &[PathBuf]) -> Re
         let name = path.display().to_string();
         match std::fs::metadata(path) {
             Ok(m) if m.len() > MAX_RULE_FILE_BYTES => {
-                diags.push(Diagnostic::general(Code::TooLarge, format!("规则文件“{name}”超过 4 MiB"))
-                    .with_help("请把它拆成几个文件"));
+                diags.push(
+                    Diagnostic::general(Code::TooLarge, format!("规则文件“{name}”超过 4 MiB"))
+                        .with_help("请把它拆成几个文件"),
+                );
                 continue;
             }
             Err(e) => {
-                diags.push(Diagnostic::general(Code::Io, format!("无法读取“{name}”：{e}")));
+                diags.push(Diagnostic::general(
+                    Code::Io,
+                    format!("无法读取“{name}”：{e}"),
+                ));
                 continue;
             }
             _ => {}
@@ -115,16 +136,24 @@ pub fn read_files(origin: String, dir: Option<PathBuf>, paths: &[PathBuf]) -> Re
                 Err(e) => {
                     let valid = e.utf8_error().valid_up_to();
                     let bytes = e.into_bytes();
-                    let good = String::from_utf8_lossy(bytes.get(..valid).unwrap_or(&[])).into_owned();
+                    let good =
+                        String::from_utf8_lossy(bytes.get(..valid).unwrap_or(&[])).into_owned();
                     let id = sources.add(name.clone(), format!("{good}\u{FFFD}"));
                     diags.push(
-                        Diagnostic::error(Code::BadEncoding, Span::new(id, valid, valid + 3), format!("“{name}”不是有效的 UTF-8 文本"))
-                            .with_label("从这里开始无法解码")
-                            .with_help("请用 UTF-8 编码保存规则文件（不要用 GBK）"),
+                        Diagnostic::error(
+                            Code::BadEncoding,
+                            Span::new(id, valid, valid + 3),
+                            format!("“{name}”不是有效的 UTF-8 文本"),
+                        )
+                        .with_label("从这里开始无法解码")
+                        .with_help("请用 UTF-8 编码保存规则文件（不要用 GBK）"),
                     );
                 }
             },
-            Err(e) => diags.push(Diagnostic::general(Code::Io, format!("无法读取“{name}”：{e}"))),
+            Err(e) => diags.push(Diagnostic::general(
+                Code::Io,
+                format!("无法读取“{name}”：{e}"),
+            )),
         }
     }
     if has_errors(&diags) {
@@ -140,7 +169,9 @@ fn with_sources(diags: Vec<Diagnostic>, sources: Sources) -> Vec<Diagnostic> {
     for mut d in diags {
         if let Some(span) = d.span {
             let (line, col) = sources.line_col(span.file, span.start);
-            let file = sources.get(span.file).map_or(String::new(), |f| f.name.clone());
+            let file = sources
+                .get(span.file)
+                .map_or(String::new(), |f| f.name.clone());
             d.message = format!("{file}:{line}:{col}: {}", d.message);
             d.span = None;
         }

@@ -12,10 +12,19 @@ pub(super) fn compile_rules(program: &mut Program, decls: &Decls<'_>, diags: &mu
     for r in &decls.rules {
         if let Some(first) = names.get(r.name.text.as_str()) {
             let (line, _) = program.sources.line_col(first.file, first.start);
-            let file = program.sources.get(first.file).map_or("", |f| f.name.as_str());
+            let file = program
+                .sources
+                .get(first.file)
+                .map_or("", |f| f.name.as_str());
             diags.push(
-                Diagnostic::error(Code::Duplicate, r.name.span, format!("规则“{}”重复", r.name.text))
-                    .with_help(format!("另一条同名规则在 {file} 第 {line} 行；请给其中一条改名")),
+                Diagnostic::error(
+                    Code::Duplicate,
+                    r.name.span,
+                    format!("规则“{}”重复", r.name.text),
+                )
+                .with_help(format!(
+                    "另一条同名规则在 {file} 第 {line} 行；请给其中一条改名"
+                )),
             );
         }
         names.insert(r.name.text.as_str(), r.name.span);
@@ -46,11 +55,20 @@ pub(super) fn compile_rules(program: &mut Program, decls: &Decls<'_>, diags: &mu
                     }
                 }
                 None => {
-                    let mut d = Diagnostic::error(Code::Undeclared, target.span, format!("没有名为“{}”的规则", target.text));
-                    d.help = Some(match did_you_mean(&target.text, decls.rules.iter().map(|x| x.name.text.as_str())) {
-                        Some(s) => format!("是否应为“{s}”？"),
-                        None => "“优先于”后应写规则的名称".to_string(),
-                    });
+                    let mut d = Diagnostic::error(
+                        Code::Undeclared,
+                        target.span,
+                        format!("没有名为“{}”的规则", target.text),
+                    );
+                    d.help = Some(
+                        match did_you_mean(
+                            &target.text,
+                            decls.rules.iter().map(|x| x.name.text.as_str()),
+                        ) {
+                            Some(s) => format!("是否应为“{s}”？"),
+                            None => "“优先于”后应写规则的名称".to_string(),
+                        },
+                    );
                     diags.push(d);
                 }
             }
@@ -61,20 +79,32 @@ pub(super) fn compile_rules(program: &mut Program, decls: &Decls<'_>, diags: &mu
 fn compile_rule(program: &mut Program, r: &ast::RuleDecl, diags: &mut Vec<Diagnostic>) -> RuleDef {
     for (clause, span) in &r.repeated {
         diags.push(
-            Diagnostic::error(Code::Duplicate, *span, format!("规则“{}”的“{clause}”子句写了两次", r.name.text))
-                .with_help("多个条件请用 且、或 连成一个“若”子句；每条规则只有一个依据"),
+            Diagnostic::error(
+                Code::Duplicate,
+                *span,
+                format!("规则“{}”的“{clause}”子句写了两次", r.name.text),
+            )
+            .with_help("多个条件请用 且、或 连成一个“若”子句；每条规则只有一个依据"),
         );
     }
     if r.cite.is_none() {
         diags.push(
-            Diagnostic::error(Code::MissingClause, r.name.span, format!("规则“{}”缺少“依据”", r.name.text))
-                .with_help("每条规则须写明所依据的条文，例如：依据 法发〔2025〕12号第6条第(1)项"),
+            Diagnostic::error(
+                Code::MissingClause,
+                r.name.span,
+                format!("规则“{}”缺少“依据”", r.name.text),
+            )
+            .with_help("每条规则须写明所依据的条文，例如：依据 法发〔2025〕12号第6条第(1)项"),
         );
     }
     if r.effects.is_empty() {
         diags.push(
-            Diagnostic::error(Code::MissingClause, r.name.span, format!("规则“{}”缺少“则”", r.name.text))
-                .with_help("请写明规则得出的结论，例如：则 情节严重"),
+            Diagnostic::error(
+                Code::MissingClause,
+                r.name.span,
+                format!("规则“{}”缺少“则”", r.name.text),
+            )
+            .with_help("请写明规则得出的结论，例如：则 情节严重"),
         );
     }
     let cite = r.cite.as_ref().map(|c| intern_cite(program, &c.path));
@@ -100,8 +130,12 @@ fn compile_rule(program: &mut Program, r: &ast::RuleDecl, diags: &mut Vec<Diagno
         Some(w) => cx.condition(w),
         None => {
             cx.diags.push(
-                Diagnostic::error(Code::MissingClause, r.name.span, format!("规则“{}”缺少“若”", r.name.text))
-                    .with_help("请写明规则适用的条件，例如：若 电话卡数 达 电话卡数标准 以上"),
+                Diagnostic::error(
+                    Code::MissingClause,
+                    r.name.span,
+                    format!("规则“{}”缺少“若”", r.name.text),
+                )
+                .with_help("请写明规则适用的条件，例如：若 电话卡数 达 电话卡数标准 以上"),
             );
             None
         }
@@ -131,20 +165,39 @@ fn compile_rule(program: &mut Program, r: &ast::RuleDecl, diags: &mut Vec<Diagno
     }
 }
 
-fn compile_effect(program: &mut Program, e: &ast::Effect, cite: Option<CiteId>, diags: &mut Vec<Diagnostic>) -> Option<Effect> {
+fn compile_effect(
+    program: &mut Program,
+    e: &ast::Effect,
+    cite: Option<CiteId>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Effect> {
     let Some(&c) = program.conclusion_index.get(&e.target.text) else {
-        let mut d = Diagnostic::error(Code::Undeclared, e.target.span, format!("未声明的结论“{}”", e.target.text));
-        d.help = Some(match did_you_mean(&e.target.text, program.conclusions.iter().map(|c| c.name.as_str())) {
-            Some(s) => format!("是否应为“{s}”？"),
-            None => "“则”后应写已声明的结论；新结论请先用 结论 名称：类型 声明".to_string(),
-        });
+        let mut d = Diagnostic::error(
+            Code::Undeclared,
+            e.target.span,
+            format!("未声明的结论“{}”", e.target.text),
+        );
+        d.help = Some(
+            match did_you_mean(
+                &e.target.text,
+                program.conclusions.iter().map(|c| c.name.as_str()),
+            ) {
+                Some(s) => format!("是否应为“{s}”？"),
+                None => "“则”后应写已声明的结论；新结论请先用 结论 名称：类型 声明".to_string(),
+            },
+        );
         diags.push(d);
         return None;
     };
     let def = program.conclusions.get(c)?;
     let bad = |diags: &mut Vec<Diagnostic>, help: String| {
         diags.push(
-            Diagnostic::error(Code::BadEffect, e.span, format!("结论“{}”不能这样得出", e.target.text)).with_help(help),
+            Diagnostic::error(
+                Code::BadEffect,
+                e.span,
+                format!("结论“{}”不能这样得出", e.target.text),
+            )
+            .with_help(help),
         );
         None
     };
@@ -154,19 +207,34 @@ fn compile_effect(program: &mut Program, e: &ast::Effect, cite: Option<CiteId>, 
             Some(id) => Some(Effect::AddCite(c, id)),
             None => None,
         },
-        (EffectKind::SetWord(w), ConclusionKind::Word(en)) => match program.enums.get(en).and_then(|d| d.word(&w.text)) {
-            Some(word) => Some(Effect::SetWord(c, word)),
-            None => {
-                let words = program.enum_words(en);
-                let mut d = Diagnostic::error(Code::NotAWord, w.span, format!("“{}”不是结论“{}”的取值", w.text, e.target.text));
-                d.help = Some(match did_you_mean(&w.text, program.enums.get(en).map(|d| d.words.iter().map(String::as_str).collect::<Vec<_>>()).unwrap_or_default()) {
-                    Some(s) => format!("是否应为“{s}”？可选：{words}"),
-                    None => format!("可选：{words}"),
-                });
-                diags.push(d);
-                None
+        (EffectKind::SetWord(w), ConclusionKind::Word(en)) => {
+            match program.enums.get(en).and_then(|d| d.word(&w.text)) {
+                Some(word) => Some(Effect::SetWord(c, word)),
+                None => {
+                    let words = program.enum_words(en);
+                    let mut d = Diagnostic::error(
+                        Code::NotAWord,
+                        w.span,
+                        format!("“{}”不是结论“{}”的取值", w.text, e.target.text),
+                    );
+                    d.help = Some(
+                        match did_you_mean(
+                            &w.text,
+                            program
+                                .enums
+                                .get(en)
+                                .map(|d| d.words.iter().map(String::as_str).collect::<Vec<_>>())
+                                .unwrap_or_default(),
+                        ) {
+                            Some(s) => format!("是否应为“{s}”？可选：{words}"),
+                            None => format!("可选：{words}"),
+                        },
+                    );
+                    diags.push(d);
+                    None
+                }
             }
-        },
+        }
         (EffectKind::AddText(t), ConclusionKind::Texts) => {
             let id = match program.texts.iter().position(|x| *x == t.text) {
                 Some(i) => i,
@@ -178,12 +246,22 @@ fn compile_effect(program: &mut Program, e: &ast::Effect, cite: Option<CiteId>, 
             Some(Effect::AddText(c, id as TextId))
         }
         (_, ConclusionKind::Tri) => bad(diags, format!("三值结论直接写名称：则 {}", e.target.text)),
-        (_, ConclusionKind::Cites) => bad(diags, format!("引文集合直接写名称，加入本规则的依据：则 {}", e.target.text)),
+        (_, ConclusionKind::Cites) => bad(
+            diags,
+            format!("引文集合直接写名称，加入本规则的依据：则 {}", e.target.text),
+        ),
         (_, ConclusionKind::Word(en)) => bad(
             diags,
-            format!("请写出取值：则 {} 为 …（可选：{}）", e.target.text, program.enum_words(en)),
+            format!(
+                "请写出取值：则 {} 为 …（可选：{}）",
+                e.target.text,
+                program.enum_words(en)
+            ),
         ),
-        (_, ConclusionKind::Texts) => bad(diags, format!("请写出加入的文字：则 {} 加入 “……”", e.target.text)),
+        (_, ConclusionKind::Texts) => bad(
+            diags,
+            format!("请写出加入的文字：则 {} 加入 “……”", e.target.text),
+        ),
     }
 }
 
@@ -202,7 +280,8 @@ type Typed = (Expr, Type);
 
 impl Cx<'_> {
     fn err(&mut self, code: Code, span: Span, msg: String, help: String) -> Option<Typed> {
-        self.diags.push(Diagnostic::error(code, span, msg).with_help(help));
+        self.diags
+            .push(Diagnostic::error(code, span, msg).with_help(help));
         None
     }
 
@@ -267,12 +346,22 @@ impl Cx<'_> {
                 (mk(node), Type::Bool)
             }
             ExprKind::Compare(op, l, r) => return self.compare(*op, l, r, span),
-            ExprKind::Member { elem, set, negated } => return self.member(elem, set, *negated, span),
+            ExprKind::Member { elem, set, negated } => {
+                return self.member(elem, set, *negated, span)
+            }
             ExprKind::NonEmpty(x, want) => {
                 let (x, t) = self.expr(x, None)?;
-                if !matches!(t, Type::Words(_) | Type::Cites | Type::Texts | Type::List(_)) {
+                if !matches!(
+                    t,
+                    Type::Words(_) | Type::Cites | Type::Texts | Type::List(_)
+                ) {
                     let name = self.program.type_name(t);
-                    return self.err(Code::Type, span, format!("“非空/为空”只用于集合或列表，这里是{name}"), "例如：非法提供工具 非空".into());
+                    return self.err(
+                        Code::Type,
+                        span,
+                        format!("“非空/为空”只用于集合或列表，这里是{name}"),
+                        "例如：非法提供工具 非空".into(),
+                    );
                 }
                 (mk(Node::NonEmpty(Box::new(x), *want)), Type::Bool)
             }
@@ -280,18 +369,31 @@ impl Cx<'_> {
                 let d = self.typed(date, Type::Date, "“在 … 前 … 以内”的第一项应是日期");
                 let en = self.typed(end, Type::Date, "“前”之前应是日期，例如 行为日期");
                 let p = self.typed(period, Type::Period, "“以内”之前应是期间，例如 2年");
-                (mk(Node::Within(Box::new(d?), Box::new(en?), Box::new(p?))), Type::Bool)
+                (
+                    mk(Node::Within(Box::new(d?), Box::new(en?), Box::new(p?))),
+                    Type::Bool,
+                )
             }
             ExprKind::Arith(op, l, r) => return self.arith(*op, l, r, span),
             ExprKind::Neg(x) => {
                 let (x, t) = self.expr(x, hint)?;
                 if !t.is_numeric() {
                     let name = self.program.type_name(t);
-                    return self.err(Code::Type, span, format!("负号只用于数值，这里是{name}"), "请检查算式".into());
+                    return self.err(
+                        Code::Type,
+                        span,
+                        format!("负号只用于数值，这里是{name}"),
+                        "请检查算式".into(),
+                    );
                 }
                 (mk(Node::Neg(Box::new(x))), t)
             }
-            ExprKind::Aggregate { op, list, field, filter } => return self.aggregate(*op, list, field.as_ref(), filter.as_deref(), span),
+            ExprKind::Aggregate {
+                op,
+                list,
+                field,
+                filter,
+            } => return self.aggregate(*op, list, field.as_ref(), filter.as_deref(), span),
             ExprKind::Age(b, on) => {
                 let b = self.typed(b, Type::Date, "周岁(出生日期, 日期) 的第一项应是日期");
                 let on = self.typed(on, Type::Date, "周岁(出生日期, 日期) 的第二项应是日期");
@@ -308,7 +410,12 @@ impl Cx<'_> {
         let (x, t) = self.expr(e, Some(want))?;
         if t != want && t != Type::Any {
             let (got, wanted) = (self.program.type_name(t), self.program.type_name(want));
-            self.err(Code::Type, e.span, format!("此处应为{wanted}，实为{got}"), help.into());
+            self.err(
+                Code::Type,
+                e.span,
+                format!("此处应为{wanted}，实为{got}"),
+                help.into(),
+            );
             return None;
         }
         Some(x)
@@ -355,7 +462,12 @@ impl Cx<'_> {
     fn undeclared(&mut self, n: &str, span: Span, hint: Option<Type>) -> Option<Typed> {
         if let Some(Type::Enum(e)) = hint {
             let words = self.program.enum_words(e);
-            let list: Vec<String> = self.program.enums.get(e).map(|d| d.words.clone()).unwrap_or_default();
+            let list: Vec<String> = self
+                .program
+                .enums
+                .get(e)
+                .map(|d| d.words.clone())
+                .unwrap_or_default();
             let help = match did_you_mean(n, list.iter().map(String::as_str)) {
                 Some(s) => format!("是否应为“{s}”？可选的词：{words}"),
                 None => format!("可选的词：{words}"),
@@ -379,7 +491,12 @@ impl Cx<'_> {
         self.err(Code::Undeclared, span, format!("未声明的名称“{n}”"), help)
     }
 
-    fn set_literal(&mut self, items: &[ast::Expr], span: Span, hint: Option<Type>) -> Option<Typed> {
+    fn set_literal(
+        &mut self,
+        items: &[ast::Expr],
+        span: Span,
+        hint: Option<Type>,
+    ) -> Option<Typed> {
         let Some(Type::Enum(e)) = hint else {
             return self.err(
                 Code::Type,
@@ -395,11 +512,22 @@ impl Cx<'_> {
                 Node::Const(Value::Word(w)) => mask |= 1u64 << w,
                 _ => {
                     let words = self.program.enum_words(e);
-                    self.err(Code::NotAWord, item.span, "集合中只能写枚举的词".into(), format!("可选的词：{words}"));
+                    self.err(
+                        Code::NotAWord,
+                        item.span,
+                        "集合中只能写枚举的词".into(),
+                        format!("可选的词：{words}"),
+                    );
                 }
             }
         }
-        Some((Expr { node: Node::Const(Value::Words(mask)), span }, Type::Words(e)))
+        Some((
+            Expr {
+                node: Node::Const(Value::Words(mask)),
+                span,
+            },
+            Type::Words(e),
+        ))
     }
 
     /// Whether the expression is a bare name that is not a declared name (so maybe a word).
@@ -437,7 +565,8 @@ impl Cx<'_> {
         if !ok {
             let (a, b) = (self.program.type_name(lt), self.program.type_name(rt));
             let help = if lt.is_numeric() && rt.is_numeric() {
-                "金额只能与金额比较，个数只能与个数比较；请检查参数的单位（元、万元 / 个、张）".to_string()
+                "金额只能与金额比较，个数只能与个数比较；请检查参数的单位（元、万元 / 个、张）"
+                    .to_string()
             } else if ordered {
                 "以上、以下、超过、不满只用于数值和日期".to_string()
             } else {
@@ -446,13 +575,33 @@ impl Cx<'_> {
             return self.err(Code::Type, span, format!("不能比较{a}与{b}"), help);
         }
         let pending = match lt {
-            Type::Enum(e) if self.program.enums.get(e).is_some_and(|d| d.pending.iter().any(|p| *p)) => Some(e),
+            Type::Enum(e)
+                if self
+                    .program
+                    .enums
+                    .get(e)
+                    .is_some_and(|d| d.pending.iter().any(|p| *p)) =>
+            {
+                Some(e)
+            }
             _ => None,
         };
-        Some((Expr { node: Node::Cmp(op, Box::new(l), Box::new(r), pending), span }, Type::Bool))
+        Some((
+            Expr {
+                node: Node::Cmp(op, Box::new(l), Box::new(r), pending),
+                span,
+            },
+            Type::Bool,
+        ))
     }
 
-    fn member(&mut self, elem: &ast::Expr, set: &ast::Expr, negated: bool, span: Span) -> Option<Typed> {
+    fn member(
+        &mut self,
+        elem: &ast::Expr,
+        set: &ast::Expr,
+        negated: bool,
+        span: Span,
+    ) -> Option<Typed> {
         let (el, et, st, s);
         if matches!(set.kind, ExprKind::Set(_)) || self.is_bare_word(elem) {
             if matches!(set.kind, ExprKind::Set(_)) {
@@ -476,13 +625,32 @@ impl Cx<'_> {
         let ok = matches!((et, st), (Type::Enum(a), Type::Words(b)) if a == b) || et == Type::Any;
         if !ok {
             let (a, b) = (self.program.type_name(et), self.program.type_name(st));
-            return self.err(Code::Type, span, format!("“属于/包含”的两边不配：{a} 与 {b}"), "写成 枚举值 属于 {词, 词} 或 集合 包含 词".into());
+            return self.err(
+                Code::Type,
+                span,
+                format!("“属于/包含”的两边不配：{a} 与 {b}"),
+                "写成 枚举值 属于 {词, 词} 或 集合 包含 词".into(),
+            );
         }
         let pending = match et {
-            Type::Enum(e) if self.program.enums.get(e).is_some_and(|d| d.pending.iter().any(|p| *p)) => Some(e),
+            Type::Enum(e)
+                if self
+                    .program
+                    .enums
+                    .get(e)
+                    .is_some_and(|d| d.pending.iter().any(|p| *p)) =>
+            {
+                Some(e)
+            }
             _ => None,
         };
-        Some((Expr { node: Node::Member(Box::new(el), Box::new(s), negated, pending), span }, Type::Bool))
+        Some((
+            Expr {
+                node: Node::Member(Box::new(el), Box::new(s), negated, pending),
+                span,
+            },
+            Type::Bool,
+        ))
     }
 
     fn arith(&mut self, op: ArithOp, l: &ast::Expr, r: &ast::Expr, span: Span) -> Option<Typed> {
@@ -491,7 +659,14 @@ impl Cx<'_> {
         let (l, lt) = lx?;
         let mk = |node: Node| Expr { node, span };
         if lt == Type::Date && rt == Type::Period && matches!(op, ArithOp::Add | ArithOp::Sub) {
-            return Some((mk(Node::DateShift(op == ArithOp::Add, Box::new(l), Box::new(r))), Type::Date));
+            return Some((
+                mk(Node::DateShift(
+                    op == ArithOp::Add,
+                    Box::new(l),
+                    Box::new(r),
+                )),
+                Type::Date,
+            ));
         }
         let result = if lt.is_numeric() && rt.is_numeric() {
             arith_type(op, lt, rt)
@@ -510,14 +685,31 @@ impl Cx<'_> {
         Some((mk(Node::Arith(op, Box::new(l), Box::new(r))), ty))
     }
 
-    fn aggregate(&mut self, op: AggregateOp, list: &ast::Name, field: Option<&ast::Name>, filter: Option<&ast::Expr>, span: Span) -> Option<Typed> {
+    fn aggregate(
+        &mut self,
+        op: AggregateOp,
+        list: &ast::Name,
+        field: Option<&ast::Name>,
+        filter: Option<&ast::Expr>,
+        span: Span,
+    ) -> Option<Typed> {
         let (lx, lt) = self.name(&list.text, list.span, None)?;
         let Type::List(rec) = lt.clone() else {
             let t = self.program.type_name(lt);
-            return self.err(Code::Type, list.span, format!("“{}”不是记录列表（它是{t}）", list.text), "计数、合计、存在、全部 只用于 列表<记录> 类型的事实，例如 账户".into());
+            return self.err(
+                Code::Type,
+                list.span,
+                format!("“{}”不是记录列表（它是{t}）", list.text),
+                "计数、合计、存在、全部 只用于 列表<记录> 类型的事实，例如 账户".into(),
+            );
         };
         if !matches!(lx.node, Node::Fact(_)) {
-            return self.err(Code::Type, list.span, format!("“{}”须是案件中的事实", list.text), "计数、合计、存在、全部 只用于 列表<记录> 类型的事实，例如 账户".into());
+            return self.err(
+                Code::Type,
+                list.span,
+                format!("“{}”须是案件中的事实", list.text),
+                "计数、合计、存在、全部 只用于 列表<记录> 类型的事实，例如 账户".into(),
+            );
         }
         let outer = self.record.replace(rec);
         let filter = match filter {
@@ -531,25 +723,71 @@ impl Cx<'_> {
             None => None,
         };
         self.record = outer;
-        let fields: Vec<(String, Type)> = self.program.records.get(rec).map(|r| r.fields.clone()).unwrap_or_default();
+        let fields: Vec<(String, Type)> = self
+            .program
+            .records
+            .get(rec)
+            .map(|r| r.fields.clone())
+            .unwrap_or_default();
         let (field_idx, ty) = match (op, field) {
             (AggregateOp::Sum, Some(f)) => match fields.iter().position(|(n, _)| *n == f.text) {
-                Some(i) if fields.get(i).is_some_and(|(_, t)| t.is_numeric()) => (Some(i), fields.get(i).map_or(Type::Amount, |(_, t)| *t)),
-                Some(_) => return self.err(Code::Type, f.span, format!("字段“{}”不是数值，不能合计", f.text), "合计只用于金额或整数字段".into()),
+                Some(i) if fields.get(i).is_some_and(|(_, t)| t.is_numeric()) => {
+                    (Some(i), fields.get(i).map_or(Type::Amount, |(_, t)| *t))
+                }
+                Some(_) => {
+                    return self.err(
+                        Code::Type,
+                        f.span,
+                        format!("字段“{}”不是数值，不能合计", f.text),
+                        "合计只用于金额或整数字段".into(),
+                    )
+                }
                 None => {
                     let help = match did_you_mean(&f.text, fields.iter().map(|(n, _)| n.as_str())) {
                         Some(s) => format!("是否应为“{s}”？"),
-                        None => format!("可用的字段：{}", fields.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join("、")),
+                        None => format!(
+                            "可用的字段：{}",
+                            fields
+                                .iter()
+                                .map(|(n, _)| n.as_str())
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        ),
                     };
-                    return self.err(Code::Undeclared, f.span, format!("记录中没有字段“{}”", f.text), help);
+                    return self.err(
+                        Code::Undeclared,
+                        f.span,
+                        format!("记录中没有字段“{}”", f.text),
+                        help,
+                    );
                 }
             },
-            (AggregateOp::Sum, None) => return self.err(Code::Type, span, "合计须指明字段".into(), format!("例如：合计({}.流入资金 其中 …)", list.text)),
-            (_, Some(f)) => return self.err(Code::Type, f.span, "只有 合计 需要写字段".into(), "计数、存在、全部 写作：计数(账户 其中 条件)".into()),
+            (AggregateOp::Sum, None) => {
+                return self.err(
+                    Code::Type,
+                    span,
+                    "合计须指明字段".into(),
+                    format!("例如：合计({}.流入资金 其中 …)", list.text),
+                )
+            }
+            (_, Some(f)) => {
+                return self.err(
+                    Code::Type,
+                    f.span,
+                    "只有 合计 需要写字段".into(),
+                    "计数、存在、全部 写作：计数(账户 其中 条件)".into(),
+                )
+            }
             (AggregateOp::Count, None) => (None, Type::Int),
             (_, None) => (None, Type::Bool),
         };
-        Some((Expr { node: Node::Aggregate(op, Box::new(lx), field_idx, filter), span }, ty))
+        Some((
+            Expr {
+                node: Node::Aggregate(op, Box::new(lx), field_idx, filter),
+                span,
+            },
+            ty,
+        ))
     }
 }
 
@@ -560,7 +798,9 @@ fn numeric_compatible(a: Type, b: Type) -> bool {
 fn arith_type(op: ArithOp, a: Type, b: Type) -> Option<Type> {
     use Type::*;
     match op {
-        ArithOp::Add | ArithOp::Sub => numeric_compatible(a, b).then_some(if a == Number { b } else { a }),
+        ArithOp::Add | ArithOp::Sub => {
+            numeric_compatible(a, b).then_some(if a == Number { b } else { a })
+        }
         ArithOp::Mul => match (a, b) {
             (Amount, Amount) => None,
             (Amount, _) | (_, Amount) => Some(Amount),

@@ -25,7 +25,9 @@ pub(super) fn declare<'m>(
     diags: &mut Vec<Diagnostic>,
 ) -> Decls<'m> {
     program.enums.push(EnumDef {
-        words: ["应当", "一般应当", "可以", "不适用"].map(String::from).to_vec(),
+        words: ["应当", "一般应当", "可以", "不适用"]
+            .map(String::from)
+            .to_vec(),
         pending: vec![false; 4],
     });
     let mut decls = Decls {
@@ -55,8 +57,12 @@ pub(super) fn declare<'m>(
             for f in &r.fields {
                 if fields.iter().any(|(n, _)| *n == f.name.text) {
                     diags.push(
-                        Diagnostic::error(Code::Duplicate, f.name.span, format!("字段“{}”重复", f.name.text))
-                            .with_help("同一记录中每个字段只能声明一次"),
+                        Diagnostic::error(
+                            Code::Duplicate,
+                            f.name.span,
+                            format!("字段“{}”重复", f.name.text),
+                        )
+                        .with_help("同一记录中每个字段只能声明一次"),
                     );
                     continue;
                 }
@@ -75,7 +81,10 @@ pub(super) fn declare<'m>(
                 let Some(ty) = resolve_type(program, &f.ty, diags) else {
                     continue;
                 };
-                if matches!(ty, Type::Cites | Type::Texts) || f.ty.kind == TypeKind::Tri || f.ty.kind == TypeKind::Modality {
+                if matches!(ty, Type::Cites | Type::Texts)
+                    || f.ty.kind == TypeKind::Tri
+                    || f.ty.kind == TypeKind::Modality
+                {
                     diags.push(
                         Diagnostic::error(Code::Type, f.ty.span, "事实不能是三值、情态或引文类型")
                             .with_help("事实的类型可为 布尔、整数、金额、日期、期间、文本、枚举{…}、集合<枚举{…}>、列表<记录>"),
@@ -83,7 +92,9 @@ pub(super) fn declare<'m>(
                     continue;
                 }
                 if claim(&mut decls.names, &f.name, "事实", diags) {
-                    program.fact_index.insert(f.name.text.clone(), program.facts.len());
+                    program
+                        .fact_index
+                        .insert(f.name.text.clone(), program.facts.len());
                     program.facts.push(FactDef {
                         name: f.name.text.clone(),
                         ty,
@@ -100,19 +111,29 @@ pub(super) fn declare<'m>(
                         Some(Type::Enum(e)) => Some(ConclusionKind::Word(e)),
                         _ => None,
                     },
-                    TypeKind::Set(inner) if inner.kind == TypeKind::Citation => Some(ConclusionKind::Cites),
-                    TypeKind::Set(inner) if inner.kind == TypeKind::Text => Some(ConclusionKind::Texts),
+                    TypeKind::Set(inner) if inner.kind == TypeKind::Citation => {
+                        Some(ConclusionKind::Cites)
+                    }
+                    TypeKind::Set(inner) if inner.kind == TypeKind::Text => {
+                        Some(ConclusionKind::Texts)
+                    }
                     _ => {
                         diags.push(
-                            Diagnostic::error(Code::Type, c.ty.span, "结论的类型只能是 三值、情态、枚举{…}、集合<引文> 或 集合<文本>")
-                                .with_help("例如：结论 情节严重：三值"),
+                            Diagnostic::error(
+                                Code::Type,
+                                c.ty.span,
+                                "结论的类型只能是 三值、情态、枚举{…}、集合<引文> 或 集合<文本>",
+                            )
+                            .with_help("例如：结论 情节严重：三值"),
                         );
                         None
                     }
                 };
                 let Some(kind) = kind else { continue };
                 if claim(&mut decls.names, &c.name, "结论", diags) {
-                    program.conclusion_index.insert(c.name.text.clone(), program.conclusions.len());
+                    program
+                        .conclusion_index
+                        .insert(c.name.text.clone(), program.conclusions.len());
                     program.conclusions.push(ConclusionDef {
                         name: c.name.text.clone(),
                         kind,
@@ -124,18 +145,22 @@ pub(super) fn declare<'m>(
                 }
             }
             Item::Param(p) => declare_param(program, p, &mut decls, diags),
-            Item::Article(a) => {
-                match program.articles.get(&a.cite.path) {
-                    Some(existing) if *existing != a.text.text => diags.push(
-                        Diagnostic::error(Code::Duplicate, a.cite.span, format!("条文“{}”重复且内容不同", a.cite.path))
-                            .with_help("同一引文的条文只能写一次；请删去其中一处"),
-                    ),
-                    _ => {
-                        program.articles.insert(a.cite.path.clone(), a.text.text.clone());
-                        decls.article_spans.push(a.span);
-                    }
+            Item::Article(a) => match program.articles.get(&a.cite.path) {
+                Some(existing) if *existing != a.text.text => diags.push(
+                    Diagnostic::error(
+                        Code::Duplicate,
+                        a.cite.span,
+                        format!("条文“{}”重复且内容不同", a.cite.path),
+                    )
+                    .with_help("同一引文的条文只能写一次；请删去其中一处"),
+                ),
+                _ => {
+                    program
+                        .articles
+                        .insert(a.cite.path.clone(), a.text.text.clone());
+                    decls.article_spans.push(a.span);
                 }
-            }
+            },
             Item::Rule(r) => decls.rules.push(r),
             Item::Example(e) => decls.examples.push(e),
             Item::Record(_) => {}
@@ -152,12 +177,23 @@ fn date_fact(program: &Program, name: &str) -> Option<FactId> {
 }
 
 /// Claims a name in the shared namespace of facts, parameters, conclusions and records.
-fn claim(names: &mut HashMap<String, Span>, name: &ast::Name, what: &str, diags: &mut Vec<Diagnostic>) -> bool {
+fn claim(
+    names: &mut HashMap<String, Span>,
+    name: &ast::Name,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
     if names.contains_key(&name.text) {
         diags.push(
-            Diagnostic::error(Code::Duplicate, name.span, format!("{what}“{}”与已有的名称重复", name.text))
-                .with_label("重复的名称")
-                .with_help("事实、参数、结论和记录共用一套名称，每个名称只能声明一次；请改名或删去一处"),
+            Diagnostic::error(
+                Code::Duplicate,
+                name.span,
+                format!("{what}“{}”与已有的名称重复", name.text),
+            )
+            .with_label("重复的名称")
+            .with_help(
+                "事实、参数、结论和记录共用一套名称，每个名称只能声明一次；请改名或删去一处",
+            ),
         );
         return false;
     }
@@ -165,7 +201,11 @@ fn claim(names: &mut HashMap<String, Span>, name: &ast::Name, what: &str, diags:
     true
 }
 
-pub(super) fn resolve_type(program: &mut Program, ty: &ast::TypeExpr, diags: &mut Vec<Diagnostic>) -> Option<Type> {
+pub(super) fn resolve_type(
+    program: &mut Program,
+    ty: &ast::TypeExpr,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Type> {
     Some(match &ty.kind {
         TypeKind::Bool | TypeKind::Tri => Type::Bool,
         TypeKind::Int => Type::Int,
@@ -190,8 +230,12 @@ pub(super) fn resolve_type(program: &mut Program, ty: &ast::TypeExpr, diags: &mu
             for w in words {
                 if def.words.contains(&w.name.text) {
                     diags.push(
-                        Diagnostic::error(Code::Duplicate, w.name.span, format!("枚举词“{}”重复", w.name.text))
-                            .with_help("同一枚举中每个词只能出现一次"),
+                        Diagnostic::error(
+                            Code::Duplicate,
+                            w.name.span,
+                            format!("枚举词“{}”重复", w.name.text),
+                        )
+                        .with_help("同一枚举中每个词只能出现一次"),
                     );
                     continue;
                 }
@@ -207,8 +251,12 @@ pub(super) fn resolve_type(program: &mut Program, ty: &ast::TypeExpr, diags: &mu
             Type::Text => Type::Texts,
             _ => {
                 diags.push(
-                    Diagnostic::error(Code::Type, inner.span, "集合的元素只能是 枚举{…}、引文 或 文本")
-                        .with_help("例如：集合<枚举{批量账号, 批量接码平台}>"),
+                    Diagnostic::error(
+                        Code::Type,
+                        inner.span,
+                        "集合的元素只能是 枚举{…}、引文 或 文本",
+                    )
+                    .with_help("例如：集合<枚举{批量账号, 批量接码平台}>"),
                 );
                 return None;
             }
@@ -216,9 +264,16 @@ pub(super) fn resolve_type(program: &mut Program, ty: &ast::TypeExpr, diags: &mu
         TypeKind::List(name) => match program.records.iter().position(|r| r.name == name.text) {
             Some(r) => Type::List(r),
             None => {
-                let mut d = Diagnostic::error(Code::Undeclared, name.span, format!("未声明的记录类型“{}”", name.text));
+                let mut d = Diagnostic::error(
+                    Code::Undeclared,
+                    name.span,
+                    format!("未声明的记录类型“{}”", name.text),
+                );
                 d.help = Some(
-                    match crate::diag::did_you_mean(&name.text, program.records.iter().map(|r| r.name.as_str())) {
+                    match crate::diag::did_you_mean(
+                        &name.text,
+                        program.records.iter().map(|r| r.name.as_str()),
+                    ) {
                         Some(s) => format!("是否应为“{s}”？"),
                         None => "请先用 记录 名称 { 字段：类型, … } 声明它".to_string(),
                     },
@@ -254,7 +309,12 @@ pub(super) fn intern_cite(program: &mut Program, path: &ast::CitationPath) -> Ci
     (program.citations.len() - 1) as CiteId
 }
 
-fn declare_param(program: &mut Program, p: &ast::ParamDecl, decls: &mut Decls<'_>, diags: &mut Vec<Diagnostic>) {
+fn declare_param(
+    program: &mut Program,
+    p: &ast::ParamDecl,
+    decls: &mut Decls<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut ty: Option<Type> = None;
     let mut versions = Vec::new();
     for v in &p.versions {
@@ -271,16 +331,18 @@ fn declare_param(program: &mut Program, p: &ast::ParamDecl, decls: &mut Decls<'_
                 Diagnostic::error(
                     Code::Type,
                     v.value.span,
-                    format!("参数“{}”各个值的类型不一致：此处是{}，前面是{}", p.name.text, program.type_name(vty), program.type_name(t)),
+                    format!(
+                        "参数“{}”各个值的类型不一致：此处是{}，前面是{}",
+                        p.name.text,
+                        program.type_name(vty),
+                        program.type_name(t)
+                    ),
                 )
                 .with_help("同一参数的各个值须使用相同的单位"),
             ),
             _ => ty = Some(vty),
         }
-        let shown = program
-            .sources
-            .snippet(v.value.span)
-            .to_string();
+        let shown = program.sources.snippet(v.value.span).to_string();
         versions.push(ParamVersion {
             value,
             shown,

@@ -6,7 +6,11 @@ use crate::case::{expected_value, typed, Raw};
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::syntax::ast::{self, LitKind, ValueLit};
 
-pub(super) fn compile_examples(program: &mut Program, decls: &Decls<'_>, diags: &mut Vec<Diagnostic>) {
+pub(super) fn compile_examples(
+    program: &mut Program,
+    decls: &Decls<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut examples = Vec::new();
     for ex in &decls.examples {
         let mut def = ExampleDef {
@@ -18,7 +22,12 @@ pub(super) fn compile_examples(program: &mut Program, decls: &Decls<'_>, diags: 
         };
         for b in &ex.facts {
             let Some(&f) = program.fact_index.get(&b.name.text) else {
-                diags.push(unknown(program, b, "事实", program.facts.iter().map(|f| f.name.as_str()).collect()));
+                diags.push(unknown(
+                    program,
+                    b,
+                    "事实",
+                    program.facts.iter().map(|f| f.name.as_str()).collect(),
+                ));
                 continue;
             };
             let ty = program.facts.get(f).map_or(Type::Any, |d| d.ty);
@@ -29,7 +38,16 @@ pub(super) fn compile_examples(program: &mut Program, decls: &Decls<'_>, diags: 
         }
         for b in &ex.expect {
             let Some(&c) = program.conclusion_index.get(&b.name.text) else {
-                diags.push(unknown(program, b, "结论", program.conclusions.iter().map(|c| c.name.as_str()).collect()));
+                diags.push(unknown(
+                    program,
+                    b,
+                    "结论",
+                    program
+                        .conclusions
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect(),
+                ));
                 continue;
             };
             match expected_value(program, c, &raw(&b.value), &b.name.text) {
@@ -44,7 +62,11 @@ pub(super) fn compile_examples(program: &mut Program, decls: &Decls<'_>, diags: 
 
 fn unknown(program: &Program, b: &ast::Binding, what: &str, names: Vec<&str>) -> Diagnostic {
     let _ = program;
-    let mut d = Diagnostic::error(Code::Undeclared, b.name.span, format!("示例中未声明的{what}“{}”", b.name.text));
+    let mut d = Diagnostic::error(
+        Code::Undeclared,
+        b.name.span,
+        format!("示例中未声明的{what}“{}”", b.name.text),
+    );
     d.help = Some(match did_you_mean(&b.name.text, names) {
         Some(s) => format!("是否应为“{s}”？"),
         None => format!("案情中写事实，预期中写结论；“{}”两者都不是", b.name.text),
@@ -67,7 +89,14 @@ fn raw(v: &ValueLit) -> Raw {
         ValueLit::List(records, _) => Raw::Array(
             records
                 .iter()
-                .map(|fields| Raw::Table(fields.iter().map(|b| (b.name.text.clone(), raw(&b.value))).collect()))
+                .map(|fields| {
+                    Raw::Table(
+                        fields
+                            .iter()
+                            .map(|b| (b.name.text.clone(), raw(&b.value)))
+                            .collect(),
+                    )
+                })
                 .collect(),
         ),
         ValueLit::Lit(l) => match &l.kind {

@@ -10,8 +10,15 @@ pub(super) fn lint(program: &Program, decls: &Decls<'_>, diags: &mut Vec<Diagnos
     for c in &program.conclusions {
         if c.rules.is_empty() {
             diags.push(
-                Diagnostic::error(Code::NeverConcluded, c.span, format!("结论“{}”没有任何规则得出", c.name))
-                    .with_help(format!("请写一条以“则 {}”结尾的规则，或删去这个结论", c.name)),
+                Diagnostic::error(
+                    Code::NeverConcluded,
+                    c.span,
+                    format!("结论“{}”没有任何规则得出", c.name),
+                )
+                .with_help(format!(
+                    "请写一条以“则 {}”结尾的规则，或删去这个结论",
+                    c.name
+                )),
             );
         }
     }
@@ -30,7 +37,10 @@ pub(super) fn lint(program: &Program, decls: &Decls<'_>, diags: &mut Vec<Diagnos
         }
     }
     // 行为日期 and 裁判日期 select parameter values even where no rule names them.
-    for f in [program.conduct_date, program.judgment_date].into_iter().flatten() {
+    for f in [program.conduct_date, program.judgment_date]
+        .into_iter()
+        .flatten()
+    {
         if let Some(u) = fact_used.get_mut(f) {
             *u = true;
         }
@@ -38,16 +48,24 @@ pub(super) fn lint(program: &Program, decls: &Decls<'_>, diags: &mut Vec<Diagnos
     for (f, used) in program.facts.iter().zip(&fact_used) {
         if !used {
             diags.push(
-                Diagnostic::warning(Code::Unused, f.span, format!("事实“{}”未被任何规则使用", f.name))
-                    .with_help("案件文件仍可填写它，但它不影响任何结论；如确实无用，可删去"),
+                Diagnostic::warning(
+                    Code::Unused,
+                    f.span,
+                    format!("事实“{}”未被任何规则使用", f.name),
+                )
+                .with_help("案件文件仍可填写它，但它不影响任何结论；如确实无用，可删去"),
             );
         }
     }
     for (p, used) in program.params.iter().zip(&param_used) {
         if !used {
             diags.push(
-                Diagnostic::warning(Code::Unused, p.span, format!("参数“{}”未被任何规则使用", p.name))
-                    .with_help("修改它不会改变任何结论；请在规则中使用它，或删去"),
+                Diagnostic::warning(
+                    Code::Unused,
+                    p.span,
+                    format!("参数“{}”未被任何规则使用", p.name),
+                )
+                .with_help("修改它不会改变任何结论；请在规则中使用它，或删去"),
             );
         }
     }
@@ -90,12 +108,22 @@ fn validity_periods(p: &ParamDef, diags: &mut Vec<Diagnostic>) {
         let [a, b] = pair else { continue };
         let next_day = a.until.and_then(|u| u.succ_opt());
         let msg = match (a.until, b.from) {
-            (None, _) => Some(format!("参数“{}”的值 {} 没有截止日期，与后一个值 {} 重叠", p.name, a.shown, b.shown)),
-            (Some(_), None) => Some(format!("参数“{}”的值 {} 没有起始日期，与前一个值 {} 重叠", p.name, b.shown, a.shown)),
-            (Some(u), Some(f)) if f <= u => Some(format!("参数“{}”的值 {} 与 {} 的有效期重叠", p.name, a.shown, b.shown)),
-            (Some(_), Some(f)) if Some(f) != next_day => {
-                Some(format!("参数“{}”的值 {} 与 {} 的有效期之间有空档", p.name, a.shown, b.shown))
-            }
+            (None, _) => Some(format!(
+                "参数“{}”的值 {} 没有截止日期，与后一个值 {} 重叠",
+                p.name, a.shown, b.shown
+            )),
+            (Some(_), None) => Some(format!(
+                "参数“{}”的值 {} 没有起始日期，与前一个值 {} 重叠",
+                p.name, b.shown, a.shown
+            )),
+            (Some(u), Some(f)) if f <= u => Some(format!(
+                "参数“{}”的值 {} 与 {} 的有效期重叠",
+                p.name, a.shown, b.shown
+            )),
+            (Some(_), Some(f)) if Some(f) != next_day => Some(format!(
+                "参数“{}”的值 {} 与 {} 的有效期之间有空档",
+                p.name, a.shown, b.shown
+            )),
             _ => None,
         };
         if let Some(m) = msg {

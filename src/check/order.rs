@@ -11,12 +11,19 @@ fn dependencies(program: &Program, c: ConclusionId) -> Vec<(ConclusionId, RuleId
         return deps;
     };
     for &r in &def.rules {
-        let Some(rule) = program.rules.get(r) else { continue };
+        let Some(rule) = program.rules.get(r) else {
+            continue;
+        };
         for &d in &rule.reads_conclusions {
             deps.push((d, r));
         }
         for &x in &rule.defeated_by {
-            for &d in program.rules.get(x).map(|x| x.reads_conclusions.as_slice()).unwrap_or(&[]) {
+            for &d in program
+                .rules
+                .get(x)
+                .map(|x| x.reads_conclusions.as_slice())
+                .unwrap_or(&[])
+            {
                 deps.push((d, x));
             }
         }
@@ -40,7 +47,8 @@ pub(super) fn order(program: &mut Program, diags: &mut Vec<Diagnostic>) {
             continue;
         }
         // Iterative depth-first search; the stack holds (conclusion, its dependencies, next index).
-        let mut stack: Vec<(ConclusionId, Vec<(ConclusionId, RuleId)>, usize)> = vec![(start, dependencies(program, start), 0)];
+        let mut stack: Vec<(ConclusionId, Vec<(ConclusionId, RuleId)>, usize)> =
+            vec![(start, dependencies(program, start), 0)];
         mark[start] = Mark::Active;
         while let Some((c, deps, i)) = stack.last_mut() {
             if let Some(&(d, _)) = deps.get(*i) {
@@ -73,11 +81,16 @@ fn cycle_diagnostic(
     stack: &[(ConclusionId, Vec<(ConclusionId, RuleId)>, usize)],
     back_to: ConclusionId,
 ) -> Diagnostic {
-    let from = stack.iter().position(|(c, _, _)| *c == back_to).unwrap_or(0);
+    let from = stack
+        .iter()
+        .position(|(c, _, _)| *c == back_to)
+        .unwrap_or(0);
     let mut steps = Vec::new();
     let mut first_rule = None;
     for (c, deps, i) in stack.iter().skip(from) {
-        let Some(&(d, r)) = deps.get(i.saturating_sub(1)) else { continue };
+        let Some(&(d, r)) = deps.get(i.saturating_sub(1)) else {
+            continue;
+        };
         let rule = program.rules.get(r);
         first_rule = first_rule.or(rule);
         steps.push(format!(
@@ -88,7 +101,11 @@ fn cycle_diagnostic(
         ));
     }
     let span = first_rule.map(|r| r.span).unwrap_or_default();
-    Diagnostic::error(Code::Cycle, span, format!("结论之间循环依赖：{}", steps.join("；")))
-        .with_label("循环从这条规则开始")
-        .with_help("一个结论不能（直接或间接）以自己为条件；请改写其中一条规则，使依赖关系不成环")
+    Diagnostic::error(
+        Code::Cycle,
+        span,
+        format!("结论之间循环依赖：{}", steps.join("；")),
+    )
+    .with_label("循环从这条规则开始")
+    .with_help("一个结论不能（直接或间接）以自己为条件；请改写其中一条规则，使依赖关系不成环")
 }

@@ -83,7 +83,10 @@ pub struct EnumDef {
 impl EnumDef {
     /// The index of a word.
     pub fn word(&self, w: &str) -> Option<u16> {
-        self.words.iter().position(|x| x == w).and_then(|i| u16::try_from(i).ok())
+        self.words
+            .iter()
+            .position(|x| x == w)
+            .and_then(|i| u16::try_from(i).ok())
     }
 }
 
@@ -198,7 +201,10 @@ impl Effect {
     /// The conclusion affected.
     pub fn target(self) -> ConclusionId {
         match self {
-            Effect::Assert(c) | Effect::AddCite(c, _) | Effect::SetWord(c, _) | Effect::AddText(c, _) => c,
+            Effect::Assert(c)
+            | Effect::AddCite(c, _)
+            | Effect::SetWord(c, _)
+            | Effect::AddText(c, _) => c,
         }
     }
 }
@@ -335,7 +341,10 @@ pub struct Program {
 impl Program {
     /// The canonical text of a citation.
     pub fn cite(&self, id: CiteId) -> String {
-        self.citations.get(id as usize).map(ToString::to_string).unwrap_or_default()
+        self.citations
+            .get(id as usize)
+            .map(ToString::to_string)
+            .unwrap_or_default()
     }
 
     /// How a type is called in messages.
@@ -363,7 +372,10 @@ impl Program {
 
     /// The words of an enumeration, joined.
     pub fn enum_words(&self, e: EnumId) -> String {
-        self.enums.get(e).map(|d| d.words.join("、")).unwrap_or_default()
+        self.enums
+            .get(e)
+            .map(|d| d.words.join("、"))
+            .unwrap_or_default()
     }
 
     /// A word's text.

@@ -9,7 +9,12 @@ use crate::ruleset::RuleSet;
 use crate::{diag, source::Sources};
 use std::path::{Path, PathBuf};
 
-pub(super) fn run(dir: Option<&Path>, cases: &[PathBuf], format: Format, closed_world: bool) -> i32 {
+pub(super) fn run(
+    dir: Option<&Path>,
+    cases: &[PathBuf],
+    format: Format,
+    closed_world: bool,
+) -> i32 {
     let (rules, program) = match load_rules(dir) {
         Ok(x) => x,
         Err(code) => return code,
@@ -28,6 +33,7 @@ pub(super) fn run(dir: Option<&Path>, cases: &[PathBuf], format: Format, closed_
         }
     }
     match format {
+        Format::Json if reports.is_empty() => {}
         Format::Json => {
             let docs: Vec<serde_json::Value> = reports.iter().map(report::to_json).collect();
             let out = if docs.len() == 1 {
@@ -54,7 +60,12 @@ pub(super) fn run(dir: Option<&Path>, cases: &[PathBuf], format: Format, closed_
 }
 
 /// Reads, evaluates and builds the report of one case file; problems are printed.
-pub(super) fn evaluate_file(rules: &RuleSet, program: &Program, path: &Path, closed_world: bool) -> Result<Report, ()> {
+pub(super) fn evaluate_file(
+    rules: &RuleSet,
+    program: &Program,
+    path: &Path,
+    closed_world: bool,
+) -> Result<Report, ()> {
     let case = load_case(program, path).map_err(|d| print_plain(&d))?;
     let closed = closed_world || case.closed_world;
     let mut facts = case.facts;
@@ -62,7 +73,14 @@ pub(super) fn evaluate_file(rules: &RuleSet, program: &Program, path: &Path, clo
         close_world(program, &mut facts);
     }
     let outcome = evaluate(program, &facts, Options { needs: true });
-    let mut report = report::build(program, RulesInfo::of(rules), case.id.or_else(|| Some(stem(path))), &facts, &outcome, closed);
+    let mut report = report::build(
+        program,
+        RulesInfo::of(rules),
+        case.id.or_else(|| Some(stem(path))),
+        &facts,
+        &outcome,
+        closed,
+    );
     if !outcome.errors.is_empty() {
         let rendered = diag::render(&outcome.errors, &program.sources);
         eprint!("{}：\n{rendered}", path.display());
@@ -73,5 +91,7 @@ pub(super) fn evaluate_file(rules: &RuleSet, program: &Program, path: &Path, clo
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

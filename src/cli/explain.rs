@@ -18,10 +18,19 @@ pub(super) fn run(dir: Option<&Path>, path: &Path, conclusion: &str, closed_worl
             Some(s) => format!("是否应为“{s}”？"),
             None => format!(
                 "可选的结论：{}",
-                program.conclusions.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")
+                program
+                    .conclusions
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
             ),
         };
-        print_plain(&[Diagnostic::general(Code::Undeclared, format!("没有名为“{conclusion}”的结论")).with_help(help)]);
+        print_plain(&[Diagnostic::general(
+            Code::Undeclared,
+            format!("没有名为“{conclusion}”的结论"),
+        )
+        .with_help(help)]);
         return BAD_INPUT;
     };
     let case = match load_case(&program, path) {

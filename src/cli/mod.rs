@@ -21,7 +21,8 @@ pub const PROBLEMS: i32 = 1;
 /// Exit code: bad input (a case file, a usage error).
 pub const BAD_INPUT: i32 = 2;
 
-const ABOUT: &str = "把《关于办理帮助信息网络犯罪活动等刑事案件有关问题的意见》（法发〔2025〕12号）编写为规则，\
+const ABOUT: &str =
+    "把《关于办理帮助信息网络犯罪活动等刑事案件有关问题的意见》（法发〔2025〕12号）编写为规则，\
 对案件事实逐条评估，说明结论、理由和所依据的条文。";
 
 const AFTER: &str = "示例：
@@ -58,11 +59,15 @@ pub enum Format {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// 检查规则文件：语法、名称、类型、循环依赖；有错误时逐条指出位置和改法
-    #[command(after_help = "示例：\n  ruling check\n  ruling check --rules 我的规则/\n\n退出码：0 无错误（可有警告），1 有错误，2 用法错误")]
+    #[command(
+        after_help = "示例：\n  ruling check\n  ruling check --rules 我的规则/\n\n退出码：0 无错误（可有警告），1 有错误，2 用法错误"
+    )]
     Check,
     /// 评估案件文件（.toml 或 .json），输出每个结论、理由和条文
-    #[command(after_help = "示例：\n  ruling eval examples/学生出租银行卡.toml\n  ruling eval 案件.json --format json\n  ruling eval 案件.toml --closed-world\n\n\
-未填写的事实视为“未知”，相关结论为“待定”并列出尚需查明的事实；\n--closed-world 则把未填写的布尔事实视为否、数额视为零。\n\n退出码：0 成功，2 案件文件有误")]
+    #[command(
+        after_help = "示例：\n  ruling eval examples/学生出租银行卡.toml\n  ruling eval 案件.json --format json\n  ruling eval 案件.toml --closed-world\n\n\
+未填写的事实视为“未知”，相关结论为“待定”并列出尚需查明的事实；\n--closed-world 则把未填写的布尔事实视为否、数额视为零。\n\n退出码：0 成功，2 案件文件有误"
+    )]
     Eval {
         /// 案件文件
         #[arg(required = true, value_name = "案件文件")]
@@ -75,7 +80,9 @@ enum Command {
         closed_world: bool,
     },
     /// 说明一个结论的推导过程：哪些规则成立、不成立或被排除，依据哪些事实
-    #[command(after_help = "示例：\n  ruling explain examples/学生出租银行卡.toml 情节严重\n\n退出码：0 成功，2 案件文件或结论名称有误")]
+    #[command(
+        after_help = "示例：\n  ruling explain examples/学生出租银行卡.toml 情节严重\n\n退出码：0 成功，2 案件文件或结论名称有误"
+    )]
     Explain {
         /// 案件文件
         #[arg(value_name = "案件文件")]
@@ -88,7 +95,9 @@ enum Command {
         closed_world: bool,
     },
     /// 运行规则文件中的示例和案例库（tests/cases），逐一比对预期结论
-    #[command(after_help = "示例：\n  ruling test\n  ruling test tests/cases/意见6-1-本人账户三个-30万.toml\n\n退出码：0 全部通过，1 有失败")]
+    #[command(
+        after_help = "示例：\n  ruling test\n  ruling test tests/cases/意见6-1-本人账户三个-30万.toml\n\n退出码：0 全部通过，1 有失败"
+    )]
     Test {
         /// 案件文件或目录（默认：tests/cases，如存在）
         #[arg(value_name = "路径")]
@@ -109,8 +118,16 @@ pub fn run() -> i32 {
     let rules = cli.rules.as_deref();
     match cli.command {
         Command::Check => check::run(rules),
-        Command::Eval { cases, format, closed_world } => eval::run(rules, &cases, format, closed_world),
-        Command::Explain { case, conclusion, closed_world } => explain::run(rules, &case, &conclusion, closed_world),
+        Command::Eval {
+            cases,
+            format,
+            closed_world,
+        } => eval::run(rules, &cases, format, closed_world),
+        Command::Explain {
+            case,
+            conclusion,
+            closed_world,
+        } => explain::run(rules, &case, &conclusion, closed_world),
         Command::Test { paths } => test::run(rules, &paths),
     }
 }
@@ -130,7 +147,10 @@ pub(crate) fn load_rules(dir: Option<&Path>) -> Result<(RuleSet, Program), i32> 
         None => {
             let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
             eprint!("{}", diag::render(&errors, &rules.sources));
-            eprintln!("规则集“{}”有错误，请先用 ruling check 查看并改正。", rules.origin);
+            eprintln!(
+                "规则集“{}”有错误，请先用 ruling check 查看并改正。",
+                rules.origin
+            );
             Err(PROBLEMS)
         }
     }
@@ -139,13 +159,20 @@ pub(crate) fn load_rules(dir: Option<&Path>) -> Result<(RuleSet, Program), i32> 
 /// Reads a case file (`.json` or `.toml`) against the program's facts.
 pub(crate) fn load_case(program: &Program, path: &Path) -> Result<Case, Vec<Diagnostic>> {
     let name = path.display();
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let toml = match ext.as_str() {
         "toml" => true,
         "json" => false,
         _ => {
-            return Err(vec![Diagnostic::general(diag::Code::Io, format!("{name}：无法判断文件格式"))
-                .with_help("案件文件的扩展名须是 .toml 或 .json")])
+            return Err(vec![Diagnostic::general(
+                diag::Code::Io,
+                format!("{name}：无法判断文件格式"),
+            )
+            .with_help("案件文件的扩展名须是 .toml 或 .json")])
         }
     };
     let text = match std::fs::read(path) {
@@ -154,14 +181,20 @@ pub(crate) fn load_case(program: &Program, path: &Path) -> Result<Case, Vec<Diag
             Err(e) => {
                 return Err(vec![Diagnostic::general(
                     diag::Code::BadEncoding,
-                    format!("{name}：不是有效的 UTF-8 文本（第 {} 个字节起）", e.utf8_error().valid_up_to()),
+                    format!(
+                        "{name}：不是有效的 UTF-8 文本（第 {} 个字节起）",
+                        e.utf8_error().valid_up_to()
+                    ),
                 )
                 .with_help("请用 UTF-8 编码保存案件文件")])
             }
         },
         Err(e) => {
-            return Err(vec![Diagnostic::general(diag::Code::Io, format!("{name}：无法读取（{e}）"))
-                .with_help("请检查文件路径")])
+            return Err(vec![Diagnostic::general(
+                diag::Code::Io,
+                format!("{name}：无法读取（{e}）"),
+            )
+            .with_help("请检查文件路径")])
         }
     };
     case::parse_case(program, &text, toml).map_err(|diags| {

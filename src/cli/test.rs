@@ -24,7 +24,10 @@ pub(super) fn run(dir: Option<&Path>, paths: &[PathBuf]) -> i32 {
                 *slot = v.clone();
             }
         }
-        let file = program.sources.get(ex.span.file).map_or("", |f| f.name.as_str());
+        let file = program
+            .sources
+            .get(ex.span.file)
+            .map_or("", |f| f.name.as_str());
         let (line, _) = program.sources.line_col(ex.span.file, ex.span.start);
         let label = format!("示例 {}（{file}:{line}）", ex.name);
         if check_one(&program, &label, facts, ex.closed_world, &ex.expect) {
@@ -47,7 +50,13 @@ pub(super) fn run(dir: Option<&Path>, paths: &[PathBuf]) -> i32 {
         match load_case(&program, &path) {
             Ok(case) => {
                 let label = format!("案例 {}", path.display());
-                if check_one(&program, &label, case.facts, case.closed_world, &case.expect) {
+                if check_one(
+                    &program,
+                    &label,
+                    case.facts,
+                    case.closed_world,
+                    &case.expect,
+                ) {
                     passed += 1;
                 } else {
                     failed += 1;
@@ -73,7 +82,13 @@ pub(super) fn run(dir: Option<&Path>, paths: &[PathBuf]) -> i32 {
     }
 }
 
-fn check_one(program: &Program, label: &str, mut facts: Vec<Value>, closed: bool, expect: &[(usize, serde_json::Value)]) -> bool {
+fn check_one(
+    program: &Program,
+    label: &str,
+    mut facts: Vec<Value>,
+    closed: bool,
+    expect: &[(usize, serde_json::Value)],
+) -> bool {
     if closed {
         close_world(program, &mut facts);
     }
@@ -103,9 +118,13 @@ fn check_one(program: &Program, label: &str, mut facts: Vec<Value>, closed: bool
 
 /// The rules that decided a conclusion, with what became of each.
 fn print_deciders(program: &Program, outcome: &Outcome, c: usize) {
-    let Some(def) = program.conclusions.get(c) else { return };
+    let Some(def) = program.conclusions.get(c) else {
+        return;
+    };
     for &r in &def.rules {
-        let Some(rule) = program.rules.get(r) else { continue };
+        let Some(rule) = program.rules.get(r) else {
+            continue;
+        };
         let status = match outcome.rules.get(r).copied().flatten() {
             Some(RuleStatus::Fired) => "成立",
             Some(RuleStatus::NotApplicable) => "不成立",
@@ -117,7 +136,11 @@ fn print_deciders(program: &Program, outcome: &Outcome, c: usize) {
         println!("      规则“{}”（{cite}）：{status}", rule.name);
     }
     if let Some(needs) = outcome.needs.get(c).filter(|n| !n.is_empty()) {
-        let names: Vec<&str> = needs.iter().filter_map(|f| program.facts.get(*f)).map(|f| f.name.as_str()).collect();
+        let names: Vec<&str> = needs
+            .iter()
+            .filter_map(|f| program.facts.get(*f))
+            .map(|f| f.name.as_str())
+            .collect();
         println!("      尚需查明：{}", names.join("、"));
     }
 }

@@ -68,7 +68,11 @@ mod tests {
     #[test]
     fn sixteen_only_from_the_day_after_the_birthday() {
         let birth = date("2009-05-05");
-        assert_eq!(age_on(birth, date("2025-05-05")), 15, "on the 16th birthday still 15");
+        assert_eq!(
+            age_on(birth, date("2025-05-05")),
+            15,
+            "on the 16th birthday still 15"
+        );
         assert_eq!(age_on(birth, date("2025-05-06")), 16);
     }
 
@@ -83,13 +87,36 @@ mod tests {
 
     #[test]
     fn adding_a_year_to_29_february_lands_on_28_february() {
-        assert_eq!(shift(date("2024-02-29"), Period { years: 1, ..Period::default() }, true), Some(date("2025-02-28")));
-        assert_eq!(shift(date("2025-03-31"), Period { months: 1, ..Period::default() }, true), Some(date("2025-04-30")));
+        assert_eq!(
+            shift(
+                date("2024-02-29"),
+                Period {
+                    years: 1,
+                    ..Period::default()
+                },
+                true
+            ),
+            Some(date("2025-02-28"))
+        );
+        assert_eq!(
+            shift(
+                date("2025-03-31"),
+                Period {
+                    months: 1,
+                    ..Period::default()
+                },
+                true
+            ),
+            Some(date("2025-04-30"))
+        );
     }
 
     #[test]
     fn two_years_before_includes_the_exact_day() {
-        let two = Period { years: 2, ..Period::default() };
+        let two = Period {
+            years: 2,
+            ..Period::default()
+        };
         let end = date("2025-09-01");
         assert_eq!(within(date("2023-09-01"), end, two), Some(true));
         assert_eq!(within(date("2023-08-31"), end, two), Some(false));

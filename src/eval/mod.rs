@@ -8,7 +8,9 @@
 pub mod calendar;
 pub mod value;
 
-use crate::check::{ConclusionKind, Effect, Expr, Node, ParamId, Program, RuleId, MODALITY, NOT_APPLICABLE};
+use crate::check::{
+    ConclusionKind, Effect, Expr, Node, ParamId, Program, RuleId, MODALITY, NOT_APPLICABLE,
+};
 use crate::diag::{Code, Diagnostic};
 use crate::syntax::ast::{AggregateOp, ArithOp, CmpOp, Favour};
 use rust_decimal::Decimal;
@@ -105,29 +107,49 @@ fn select_params(program: &Program, facts: &[Value]) -> (Vec<Value>, Vec<ParamCh
     let mut values = Vec::with_capacity(program.params.len());
     let mut choices = Vec::with_capacity(program.params.len());
     for p in &program.params {
-        let undated = p.versions.len() == 1 && p.versions.iter().all(|v| v.from.is_none() && v.until.is_none());
+        let undated = p.versions.len() == 1
+            && p.versions
+                .iter()
+                .all(|v| v.from.is_none() && v.until.is_none());
         let in_force = |d: chrono::NaiveDate| {
             p.versions
                 .iter()
                 .position(|v| v.from.is_none_or(|f| f <= d) && v.until.is_none_or(|u| d <= u))
         };
         let mut choice = ParamChoice {
-            version: if undated { Some(0) } else { conduct.and_then(in_force) },
+            version: if undated {
+                Some(0)
+            } else {
+                conduct.and_then(in_force)
+            },
             lenient: false,
         };
-        if let (Some(at), Some(later), Some(favour)) = (choice.version, judgment.and_then(in_force), p.favour) {
-            let (a, b) = (p.versions.get(at).map(|v| &v.value), p.versions.get(later).map(|v| &v.value));
+        if let (Some(at), Some(later), Some(favour)) =
+            (choice.version, judgment.and_then(in_force), p.favour)
+        {
+            let (a, b) = (
+                p.versions.get(at).map(|v| &v.value),
+                p.versions.get(later).map(|v| &v.value),
+            );
             if let (Some(Value::Num(a)), Some(Value::Num(b))) = (a, b) {
                 let better = match favour {
                     Favour::Higher => b > a,
                     Favour::Lower => b < a,
                 };
                 if better {
-                    choice = ParamChoice { version: Some(later), lenient: true };
+                    choice = ParamChoice {
+                        version: Some(later),
+                        lenient: true,
+                    };
                 }
             }
         }
-        values.push(choice.version.and_then(|v| p.versions.get(v)).map_or(Value::Unknown, |v| v.value.clone()));
+        values.push(
+            choice
+                .version
+                .and_then(|v| p.versions.get(v))
+                .map_or(Value::Unknown, |v| v.value.clone()),
+        );
         choices.push(choice);
     }
     (values, choices)
@@ -147,7 +169,9 @@ struct Evaluator<'a> {
 
 impl<'a> Evaluator<'a> {
     fn conclude(&mut self, c: usize) {
-        let Some(def) = self.program.conclusions.get(c) else { return };
+        let Some(def) = self.program.conclusions.get(c) else {
+            return;
+        };
         let mut fired = Vec::new();
         let mut undecided = Vec::new();
         for &r in &def.rules {
@@ -287,7 +311,11 @@ impl<'a> Evaluator<'a> {
                 (Some(v), Some(true)) => v.clone(),
                 _ => Value::Unknown,
             },
-            Node::Field(i) => self.record.and_then(|r| r.get(*i)).cloned().unwrap_or_default(),
+            Node::Field(i) => self
+                .record
+                .and_then(|r| r.get(*i))
+                .cloned()
+                .unwrap_or_default(),
             Node::Not(x) => tri(value::not(self.truth(x))),
             Node::And(a, b) => {
                 let a = self.truth(a);
@@ -328,10 +356,12 @@ impl<'a> Evaluator<'a> {
                 Value::Bool(nonempty == *want)
             }
             Node::Within(d, end, p) => match (self.eval(d), self.eval(end), self.eval(p)) {
-                (Value::Date(d), Value::Date(end), Value::Period(p)) => match calendar::within(d, end, p) {
-                    Some(b) => Value::Bool(b),
-                    None => self.fail(e, "日期超出可计算的范围"),
-                },
+                (Value::Date(d), Value::Date(end), Value::Period(p)) => {
+                    match calendar::within(d, end, p) {
+                        Some(b) => Value::Bool(b),
+                        None => self.fail(e, "日期超出可计算的范围"),
+                    }
+                }
                 _ => Value::Unknown,
             },
             Node::Arith(op, l, r) => {
@@ -361,9 +391,13 @@ impl<'a> Evaluator<'a> {
                 Value::Num(n) => Value::Num(-n),
                 _ => Value::Unknown,
             },
-            Node::Aggregate(op, list, field, filter) => self.aggregate(e, *op, list, *field, filter.as_deref()),
+            Node::Aggregate(op, list, field, filter) => {
+                self.aggregate(e, *op, list, *field, filter.as_deref())
+            }
             Node::Age(b, on) => match (self.eval(b), self.eval(on)) {
-                (Value::Date(b), Value::Date(on)) => Value::Num(Decimal::from(calendar::age_on(b, on))),
+                (Value::Date(b), Value::Date(on)) => {
+                    Value::Num(Decimal::from(calendar::age_on(b, on)))
+                }
                 _ => Value::Unknown,
             },
             Node::Known(x, want) => Value::Bool(self.eval(x).is_known() == *want),
@@ -401,7 +435,14 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn aggregate(&mut self, e: &'a Expr, op: AggregateOp, list: &'a Expr, field: Option<usize>, filter: Option<&'a Expr>) -> Value {
+    fn aggregate(
+        &mut self,
+        e: &'a Expr,
+        op: AggregateOp,
+        list: &'a Expr,
+        field: Option<usize>,
+        filter: Option<&'a Expr>,
+    ) -> Value {
         // The list is always a fact (the checker sees to it), so its records live as long as
         // the case and can be borrowed while the filter runs.
         let facts: &'a [Value] = self.facts;
@@ -477,18 +518,26 @@ fn needs(program: &Program, facts: &[Value], ev: &Evaluator<'_>) -> Vec<Vec<usiz
     let fact_open = |f: usize| match facts.get(f) {
         None | Some(Value::Unknown) => true,
         Some(Value::Word(w)) => program.facts.get(f).is_some_and(|d| match d.ty {
-            crate::check::Type::Enum(e) => program.enums.get(e).and_then(|x| x.pending.get(usize::from(*w))).copied().unwrap_or(false),
+            crate::check::Type::Enum(e) => program
+                .enums
+                .get(e)
+                .and_then(|x| x.pending.get(usize::from(*w)))
+                .copied()
+                .unwrap_or(false),
             _ => false,
         }),
         _ => false,
     };
     for &c in &program.order {
-        let decided = ev.conclusions.get(c).is_some_and(Value::is_known) && ev.complete.get(c).copied().unwrap_or(true);
+        let decided = ev.conclusions.get(c).is_some_and(Value::is_known)
+            && ev.complete.get(c).copied().unwrap_or(true);
         if decided {
             continue;
         }
         let mut set: Vec<usize> = Vec::new();
-        let Some(def) = program.conclusions.get(c) else { continue };
+        let Some(def) = program.conclusions.get(c) else {
+            continue;
+        };
         let mut open_rules: Vec<RuleId> = def
             .rules
             .iter()
@@ -503,7 +552,9 @@ fn needs(program: &Program, facts: &[Value], ev: &Evaluator<'_>) -> Vec<Vec<usiz
             .collect();
         open_rules.extend(overriders);
         for r in open_rules {
-            let Some(rule) = program.rules.get(r) else { continue };
+            let Some(rule) = program.rules.get(r) else {
+                continue;
+            };
             set.extend(rule.reads_facts.iter().copied().filter(|f| fact_open(*f)));
             if rule.reads_params.iter().any(|p| param_unknown(*p)) {
                 set.extend(program.conduct_date);

@@ -16,8 +16,18 @@ pub fn explain(program: &Program, facts: &[Value], outcome: &Outcome, conclusion
     out
 }
 
-fn node(program: &Program, facts: &[Value], outcome: &Outcome, c: usize, indent: &str, seen: &mut [bool], out: &mut String) {
-    let Some(def) = program.conclusions.get(c) else { return };
+fn node(
+    program: &Program,
+    facts: &[Value],
+    outcome: &Outcome,
+    c: usize,
+    indent: &str,
+    seen: &mut [bool],
+    out: &mut String,
+) {
+    let Some(def) = program.conclusions.get(c) else {
+        return;
+    };
     let value = shown(&conclusion_value(program, outcome, c));
     let _ = writeln!(out, "{}{} = {}", indent, def.name, value);
     if seen.get(c).copied().unwrap_or(true) {
@@ -30,19 +40,31 @@ fn node(program: &Program, facts: &[Value], outcome: &Outcome, c: usize, indent:
         *s = true;
     }
     if let Some(needs) = outcome.needs.get(c).filter(|n| !n.is_empty()) {
-        let names: Vec<&str> = needs.iter().filter_map(|f| program.facts.get(*f)).map(|f| f.name.as_str()).collect();
+        let names: Vec<&str> = needs
+            .iter()
+            .filter_map(|f| program.facts.get(*f))
+            .map(|f| f.name.as_str())
+            .collect();
         let _ = writeln!(out, "{indent}  尚需查明：{}", names.join("、"));
     }
     let count = def.rules.len();
     for (i, &r) in def.rules.iter().enumerate() {
         let last = i + 1 == count;
-        let (branch, cont) = if last { ("└─ ", "   ") } else { ("├─ ", "│  ") };
-        let Some(rule) = program.rules.get(r) else { continue };
+        let (branch, cont) = if last {
+            ("└─ ", "   ")
+        } else {
+            ("├─ ", "│  ")
+        };
+        let Some(rule) = program.rules.get(r) else {
+            continue;
+        };
         let status = match outcome.rules.get(r).copied().flatten() {
             Some(RuleStatus::Fired) => "成立".to_string(),
             Some(RuleStatus::NotApplicable) => "不成立（条件不满足）".to_string(),
             Some(RuleStatus::DefeatedByUnless(u)) => {
-                let text = rule.unless.get(u).map_or(String::new(), |e| program.sources.snippet(e.span).to_string());
+                let text = rule.unless.get(u).map_or(String::new(), |e| {
+                    program.sources.snippet(e.span).to_string()
+                });
                 format!("被排除（除非 {text}）")
             }
             Some(RuleStatus::DefeatedByRule(x)) => {
@@ -53,9 +75,18 @@ fn node(program: &Program, facts: &[Value], outcome: &Outcome, c: usize, indent:
             None => "未评估".to_string(),
         };
         let cite = rule.cite.map(|c| program.cite(c)).unwrap_or_default();
-        let _ = writeln!(out, "{indent}{branch}规则“{}”（{cite}）：{status}", rule.name);
+        let _ = writeln!(
+            out,
+            "{indent}{branch}规则“{}”（{cite}）：{status}",
+            rule.name
+        );
         let inner = format!("{indent}{cont}");
-        let condition = program.sources.snippet(rule.when.span).split_whitespace().collect::<Vec<_>>().join(" ");
+        let condition = program
+            .sources
+            .snippet(rule.when.span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let _ = writeln!(out, "{inner}  条件：{condition}");
         if let Some(text) = &rule.text {
             let _ = writeln!(out, "{inner}  条文：“{text}”");
@@ -69,7 +100,12 @@ fn node(program: &Program, facts: &[Value], outcome: &Outcome, c: usize, indent:
             }
         }
         for u in &rule.unless {
-            let text = program.sources.snippet(u.span).split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = program
+                .sources
+                .snippet(u.span)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             let _ = writeln!(out, "{inner}  除非：{text}");
         }
         for &x in &rule.defeated_by {

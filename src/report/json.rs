@@ -12,10 +12,14 @@ pub fn to_json(report: &Report) -> J {
             .iter()
             .map(|b| {
                 let facts: Map<String, J> = b.facts.iter().map(|(n, v, _)| (n.clone(), v.clone())).collect();
-                json!({"rule": b.rule, "cite": b.cite, "text": b.text, "facts": facts})
+                let uses: Map<String, J> = b.uses.iter().map(|(n, v)| (n.clone(), J::String(v.clone()))).collect();
+                json!({"rule": b.rule, "cite": b.cite, "text": b.text, "facts": facts, "conclusions": uses})
             })
             .collect();
-        conclusions.insert(c.name.clone(), json!({"value": c.value, "because": because, "needs": c.needs}));
+        conclusions.insert(
+            c.name.clone(),
+            json!({"value": c.value, "because": because, "needs": c.needs}),
+        );
     }
     let mut out = json!({
         "rules": {"source": report.rules.source, "fingerprint": report.rules.fingerprint},

@@ -6,13 +6,39 @@ use std::fmt::Write as _;
 /// The report as Markdown.
 pub fn to_markdown(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# 规则评估报告：{}\n", report.case.as_deref().unwrap_or("（未编号）"));
-    let _ = writeln!(out, "- 规则集：`{}`（指纹 `{}`）", report.rules.source, report.rules.fingerprint);
-    let _ = writeln!(out, "- 评估方式：{}\n", if report.closed_world { "封闭世界" } else { "开放世界" });
-    let _ = writeln!(out, "## 结论\n\n| 结论 | 结果 | 依据 | 尚需查明 |\n|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "# 规则评估报告：{}\n",
+        report.case.as_deref().unwrap_or("（未编号）")
+    );
+    let _ = writeln!(
+        out,
+        "- 规则集：`{}`（指纹 `{}`）",
+        report.rules.source, report.rules.fingerprint
+    );
+    let _ = writeln!(
+        out,
+        "- 评估方式：{}\n",
+        if report.closed_world {
+            "封闭世界"
+        } else {
+            "开放世界"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "## 结论\n\n| 结论 | 结果 | 依据 | 尚需查明 |\n|---|---|---|---|"
+    );
     for c in &report.conclusions {
         let cites: Vec<&str> = c.because.iter().map(|b| b.cite.as_str()).collect();
-        let _ = writeln!(out, "| {} | {} | {} | {} |", c.name, escape(&c.shown), cites.join("<br>"), c.needs.join("、"));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            c.name,
+            escape(&c.shown),
+            cites.join("<br>"),
+            c.needs.join("、")
+        );
     }
     let _ = writeln!(out, "\n## 依据\n");
     for c in &report.conclusions {
@@ -23,6 +49,9 @@ pub fn to_markdown(report: &Report) -> String {
             }
             for (name, _, shown) in &b.facts {
                 let _ = writeln!(out, "- {name}：{}", escape(shown));
+            }
+            for (name, shown) in &b.uses {
+                let _ = writeln!(out, "- 结论 {name}：{}", escape(shown));
             }
             for (name, shown) in &b.params {
                 let _ = writeln!(out, "- 标准 {name}：{}", escape(shown));

@@ -49,6 +49,8 @@ pub struct Basis {
     pub facts: Vec<(String, J, String)>,
     /// The parameters it read, as (name, display with source).
     pub params: Vec<(String, String)>,
+    /// The conclusions it read, as (name, display).
+    pub uses: Vec<(String, String)>,
 }
 
 /// One conclusion of a case.
@@ -97,7 +99,10 @@ pub fn conclusion_value(program: &Program, outcome: &Outcome, c: usize) -> J {
             json!(v)
         }
         (ConclusionKind::Texts, Value::Ids(ids)) => {
-            let mut v: Vec<String> = ids.iter().filter_map(|i| program.texts.get(*i as usize).cloned()).collect();
+            let mut v: Vec<String> = ids
+                .iter()
+                .filter_map(|i| program.texts.get(*i as usize).cloned())
+                .collect();
             v.sort();
             json!(v)
         }
@@ -110,15 +115,24 @@ pub fn fact_json(program: &Program, ty: Type, value: &Value) -> J {
     match (ty, value) {
         (_, Value::Unknown) => J::Null,
         (_, Value::Bool(b)) => J::Bool(*b),
-        (Type::Int, Value::Num(n)) => n.to_string().parse::<i64>().map_or(J::String(n.to_string()), |i| json!(i)),
+        (Type::Int, Value::Num(n)) => n
+            .to_string()
+            .parse::<i64>()
+            .map_or(J::String(n.to_string()), |i| json!(i)),
         (_, Value::Num(n)) => J::String(n.normalize().to_string()),
         (_, Value::Date(d)) => J::String(d.to_string()),
         (_, Value::Period(p)) => J::String(p.to_string()),
         (_, Value::Text(t)) => J::String(t.to_string()),
         (Type::Enum(e), Value::Word(w)) => J::String(program.word(e, *w).to_string()),
-        (Type::Words(e), Value::Words(m)) => J::Array(words(program, e, *m).into_iter().map(J::String).collect()),
+        (Type::Words(e), Value::Words(m)) => {
+            J::Array(words(program, e, *m).into_iter().map(J::String).collect())
+        }
         (Type::List(r), Value::List(items)) => {
-            let fields = program.records.get(r).map(|r| r.fields.clone()).unwrap_or_default();
+            let fields = program
+                .records
+                .get(r)
+                .map(|r| r.fields.clone())
+                .unwrap_or_default();
             J::Array(
                 items
                     .iter()
@@ -137,7 +151,10 @@ pub fn fact_json(program: &Program, ty: Type, value: &Value) -> J {
 }
 
 fn words(program: &Program, e: usize, mask: u64) -> Vec<String> {
-    (0..64u16).filter(|w| mask & (1u64 << w) != 0).map(|w| program.word(e, w).to_string()).collect()
+    (0..64u16)
+        .filter(|w| mask & (1u64 << w) != 0)
+        .map(|w| program.word(e, w).to_string())
+        .collect()
 }
 
 /// A fact's value for people.
@@ -157,7 +174,11 @@ pub fn fact_shown(program: &Program, ty: Type, value: &Value) -> String {
             }
         }
         (Type::List(r), Value::List(items)) => {
-            let fields = program.records.get(r).map(|r| r.fields.clone()).unwrap_or_default();
+            let fields = program
+                .records
+                .get(r)
+                .map(|r| r.fields.clone())
+                .unwrap_or_default();
             if items.is_empty() {
                 return "无".into();
             }
@@ -174,8 +195,16 @@ pub fn fact_shown(program: &Program, ty: Type, value: &Value) -> String {
                 .collect();
             format!("{}项（{}）", items.len(), shown.join("；"))
         }
-        _ => fact_json(program, ty, value).as_str().map(str::to_string).unwrap_or_default(),
+        _ => fact_json(program, ty, value)
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_default(),
     }
+}
+
+/// How many columns a text takes in a terminal: Chinese characters take two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 /// A conclusion's value for people.
@@ -186,7 +215,11 @@ pub fn shown(value: &J) -> String {
         J::Null => "待定".into(),
         J::String(s) => s.clone(),
         J::Array(a) if a.is_empty() => "无".into(),
-        J::Array(a) => a.iter().filter_map(J::as_str).collect::<Vec<_>>().join("；"),
+        J::Array(a) => a
+            .iter()
+            .filter_map(J::as_str)
+            .collect::<Vec<_>>()
+            .join("；"),
         other => other.to_string(),
     }
 }
@@ -200,7 +233,11 @@ pub fn basis(program: &Program, facts: &[Value], outcome: &Outcome, r: usize) ->
         .filter_map(|&f| {
             let def = program.facts.get(f)?;
             let v = facts.get(f)?;
-            Some((def.name.clone(), fact_json(program, def.ty, v), fact_shown(program, def.ty, v)))
+            Some((
+                def.name.clone(),
+                fact_json(program, def.ty, v),
+                fact_shown(program, def.ty, v),
+            ))
         })
         .collect();
     let params = rule
@@ -230,7 +267,18 @@ pub fn basis(program: &Program, facts: &[Value], outcome: &Outcome, r: usize) ->
             Some((def.name.clone(), shown))
         })
         .collect();
+    let uses = rule
+        .reads_conclusions
+        .iter()
+        .filter_map(|&c| {
+            Some((
+                program.conclusions.get(c)?.name.clone(),
+                shown(&conclusion_value(program, outcome, c)),
+            ))
+        })
+        .collect();
     Some(Basis {
+        uses,
         rule: rule.name.clone(),
         cite: rule.cite.map(|c| program.cite(c)).unwrap_or_default(),
         text: rule.text.clone().unwrap_or_default(),
@@ -240,7 +288,14 @@ pub fn basis(program: &Program, facts: &[Value], outcome: &Outcome, r: usize) ->
 }
 
 /// Builds the report model of one evaluated case.
-pub fn build(program: &Program, rules: RulesInfo, case: Option<String>, facts: &[Value], outcome: &Outcome, closed_world: bool) -> Report {
+pub fn build(
+    program: &Program,
+    rules: RulesInfo,
+    case: Option<String>,
+    facts: &[Value],
+    outcome: &Outcome,
+    closed_world: bool,
+) -> Report {
     let conclusions = program
         .conclusions
         .iter()
@@ -256,7 +311,12 @@ pub fn build(program: &Program, rules: RulesInfo, case: Option<String>, facts: &
             let needs = outcome
                 .needs
                 .get(c)
-                .map(|n| n.iter().filter_map(|f| program.facts.get(*f)).map(|f| f.name.clone()).collect())
+                .map(|n| {
+                    n.iter()
+                        .filter_map(|f| program.facts.get(*f))
+                        .map(|f| f.name.clone())
+                        .collect()
+                })
                 .unwrap_or_default();
             let mut shown_value = shown(&value);
             if value.is_null() && def.kind == ConclusionKind::Word(MODALITY) {

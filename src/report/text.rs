@@ -1,21 +1,38 @@
 //! The Chinese text report.
 
-use super::Report;
+use super::{display_width, Report};
 use std::fmt::Write as _;
 
 /// The report as text a prosecutor could paste into a review memo.
 pub fn to_text(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "帮助信息网络犯罪活动案件 规则评估报告");
-    let _ = writeln!(out, "案件：{}", report.case.as_deref().unwrap_or("（未编号）"));
-    let _ = writeln!(out, "规则集：{}（指纹 {}）", report.rules.source, report.rules.fingerprint);
-    let world = if report.closed_world { "封闭世界（未填写的布尔事实视为否，数额视为零）" } else { "开放世界（未填写的事实视为未知）" };
+    let _ = writeln!(
+        out,
+        "案件：{}",
+        report.case.as_deref().unwrap_or("（未编号）")
+    );
+    let _ = writeln!(
+        out,
+        "规则集：{}（指纹 {}）",
+        report.rules.source, report.rules.fingerprint
+    );
+    let world = if report.closed_world {
+        "封闭世界（未填写的布尔事实视为否，数额视为零）"
+    } else {
+        "开放世界（未填写的事实视为未知）"
+    };
     let _ = writeln!(out, "评估方式：{world}");
     out.push('\n');
     let _ = writeln!(out, "一、结论一览");
-    let width = report.conclusions.iter().map(|c| c.name.chars().count()).max().unwrap_or(0);
+    let width = report
+        .conclusions
+        .iter()
+        .map(|c| display_width(&c.name))
+        .max()
+        .unwrap_or(0);
     for c in &report.conclusions {
-        let pad = "　".repeat(width.saturating_sub(c.name.chars().count()));
+        let pad = " ".repeat(width.saturating_sub(display_width(&c.name)));
         let _ = writeln!(out, "  {}{pad}  {}", c.name, c.shown);
     }
     out.push('\n');
@@ -34,6 +51,9 @@ pub fn to_text(report: &Report) -> String {
             }
             for (name, _, shown) in &b.facts {
                 let _ = writeln!(out, "      事实：{name} = {shown}");
+            }
+            for (name, shown) in &b.uses {
+                let _ = writeln!(out, "      结论：{name} = {shown}");
             }
             for (name, shown) in &b.params {
                 let _ = writeln!(out, "      标准：{name} = {shown}");

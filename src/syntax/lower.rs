@@ -28,7 +28,12 @@ pub fn parse_file(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
     pest::set_call_limit(std::num::NonZeroUsize::new(50_000_000));
     let pairs = match RuleParser::parse(Rule::file, text) {
         Ok(p) => p,
-        Err(e) => return (Module::default(), vec![pest_errors::convert(&e, file, text)]),
+        Err(e) => {
+            return (
+                Module::default(),
+                vec![pest_errors::convert(&e, file, text)],
+            )
+        }
     };
     let mut lower = Lower {
         file,
@@ -172,8 +177,9 @@ impl Lower {
                     path.article = Some((main, sub));
                 }
                 Rule::cite_para => {
-                    path.paragraph =
-                        Some(self.small_number(s.trim_start_matches('第').trim_end_matches('款'), span));
+                    path.paragraph = Some(
+                        self.small_number(s.trim_start_matches('第').trim_end_matches('款'), span),
+                    );
                 }
                 Rule::cite_item => {
                     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
@@ -235,12 +241,22 @@ impl Lower {
 
     fn fact(&mut self, pair: Pair<'_, Rule>) -> Option<FactDecl> {
         let (name, ty, doc, span) = self.typed_decl(pair)?;
-        Some(FactDecl { name, ty, doc, span })
+        Some(FactDecl {
+            name,
+            ty,
+            doc,
+            span,
+        })
     }
 
     fn conclusion(&mut self, pair: Pair<'_, Rule>) -> Option<ConclusionDecl> {
         let (name, ty, doc, span) = self.typed_decl(pair)?;
-        Some(ConclusionDecl { name, ty, doc, span })
+        Some(ConclusionDecl {
+            name,
+            ty,
+            doc,
+            span,
+        })
     }
 
     fn typed_decl(&mut self, pair: Pair<'_, Rule>) -> Option<(Name, TypeExpr, Option<Text>, Span)> {
@@ -367,7 +383,10 @@ impl Lower {
 
     fn validity(&mut self, pair: Pair<'_, Rule>) -> (Option<DateLit>, Option<DateLit>) {
         let text = pair.as_str().to_string();
-        let dates: Vec<_> = pair.into_inner().filter(|p| p.as_rule() == Rule::date).collect();
+        let dates: Vec<_> = pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::date)
+            .collect();
         let mut from = None;
         let mut until = None;
         let starts_with_from = text.trim_start().starts_with('自');
@@ -420,8 +439,12 @@ impl Lower {
         let (digits, unit) = s.split_at(split);
         let Ok(value) = Decimal::from_str_exact(digits) else {
             self.diags.push(
-                Diagnostic::error(Code::BadNumber, span, format!("数值“{digits}”超出可表示的范围"))
-                    .with_help("金额最多约 28 位有效数字；请检查是否多打了数字"),
+                Diagnostic::error(
+                    Code::BadNumber,
+                    span,
+                    format!("数值“{digits}”超出可表示的范围"),
+                )
+                .with_help("金额最多约 28 位有效数字；请检查是否多打了数字"),
             );
             return None;
         };
@@ -932,7 +955,10 @@ mod tests {
         let Some(Item::Param(p)) = m.items.first() else {
             unreachable!("not a parameter: {m:?}")
         };
-        assert_eq!(p.versions[0].value.kind, LitKind::Amount(Decimal::from(15000)));
+        assert_eq!(
+            p.versions[0].value.kind,
+            LitKind::Amount(Decimal::from(15000))
+        );
     }
 
     #[test]
@@ -945,7 +971,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused() {
-        let text = format!("规则 甲 依据 刑法第17条 若 {}真{} 则 乙", "(".repeat(10_000), ")".repeat(10_000));
+        let text = format!(
+            "规则 甲 依据 刑法第17条 若 {}真{} 则 乙",
+            "(".repeat(10_000),
+            ")".repeat(10_000)
+        );
         let (_, d) = parse(&text);
         assert_eq!(d[0].code, Code::TooDeep);
     }

@@ -20,7 +20,11 @@ fn friendly(rule: Rule) -> Option<&'static str> {
         Rule::name | Rule::enum_word => "名称",
         Rule::citation | Rule::full_citation => "引文，如 法发〔2025〕12号第6条第(1)项",
         Rule::text => "引号中的文字，如 “……”",
-        Rule::type_expr | Rule::simple_type | Rule::enum_type | Rule::set_type | Rule::list_type => {
+        Rule::type_expr
+        | Rule::simple_type
+        | Rule::enum_type
+        | Rule::set_type
+        | Rule::list_type => {
             "类型，如 布尔、整数、金额、日期、期间、文本、枚举{…}、集合<…>、列表<…>"
         }
         Rule::field_decl => "字段，如 流入资金：金额",
@@ -55,7 +59,9 @@ fn friendly(rule: Rule) -> Option<&'static str> {
         Rule::unless_clause => "“除非 条件”",
         Rule::then_clause => "“则 结论”",
         Rule::over_clause => "“优先于 规则名”",
-        Rule::effect | Rule::effect_add | Rule::effect_set => "结论名称，可带“为 词”或“加入 “文字””",
+        Rule::effect | Rule::effect_add | Rule::effect_set => {
+            "结论名称，可带“为 词”或“加入 “文字””"
+        }
         Rule::param_short | Rule::param_long => "“= 值 依据 引文”或“依据 引文 值 …”",
         Rule::param_cite => "“依据 引文”",
         Rule::param_version => "“值 …”",
