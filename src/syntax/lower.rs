@@ -979,4 +979,27 @@ mod tests {
         let (_, d) = parse(&text);
         assert_eq!(d[0].code, Code::TooDeep);
     }
+
+    #[test]
+    fn negation_takes_a_bare_name() {
+        let (m, d) = parse("规则 甲 依据 刑法第17条 若 乙 且 非 丙 则 丁");
+        assert!(d.is_empty(), "{d:?}");
+        let Some(Item::Rule(r)) = m.items.first() else {
+            unreachable!("not a rule: {m:?}")
+        };
+        let Some(Expr { kind: ExprKind::And(_, right), .. }) = &r.when else {
+            unreachable!("not a conjunction: {:?}", r.when)
+        };
+        assert!(matches!(right.kind, ExprKind::Not(_)));
+    }
+
+    #[test]
+    fn names_may_contain_keyword_characters() {
+        let (m, d) = parse("规则 甲 依据 刑法第17条 若 非法提供工具 非空 则 丁");
+        assert!(d.is_empty(), "{d:?}");
+        let Some(Item::Rule(r)) = m.items.first() else {
+            unreachable!("not a rule: {m:?}")
+        };
+        assert!(matches!(r.when.as_ref().map(|w| &w.kind), Some(ExprKind::NonEmpty(_, true))));
+    }
 }
