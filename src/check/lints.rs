@@ -45,6 +45,12 @@ pub(super) fn lint(program: &Program, decls: &Decls<'_>, diags: &mut Vec<Diagnos
             *u = true;
         }
     }
+    // After an error, a rule may have failed to compile and so read nothing: "unused" would
+    // only be an echo of the real mistake.
+    if diags.iter().any(Diagnostic::is_error) {
+        fact_used.fill(true);
+        param_used.fill(true);
+    }
     for (f, used) in program.facts.iter().zip(&fact_used) {
         if !used {
             diags.push(

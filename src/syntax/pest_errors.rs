@@ -111,7 +111,7 @@ pub(super) fn convert(err: &Error<Rule>, file: FileId, text: &str) -> Diagnostic
         format!("{what}，此处应为：{}", expected.join("；"))
     };
     let mut diag = Diagnostic::error(Code::Syntax, span, message).with_label("此处");
-    diag.help = Some(help_for(&found, text, at));
+    diag.help = Some(help_for(&found, text, at, &expected));
     diag
 }
 
@@ -131,18 +131,24 @@ fn found_word(text: &str, at: usize) -> String {
 }
 
 /// A hint tailored to the most common slips of people typing rules by hand.
-fn help_for(found: &str, text: &str, at: usize) -> String {
-    const GLUED: [&str; 8] = ["且", "或", "以上", "以下", "超过", "不满", "属于", "则"];
-    if let Some(k) = GLUED.iter().find(|k| found.contains(**k) && found != **k) {
-        return format!("关键词“{k}”须与名称用空格隔开，例如“甲 {k} 乙”");
-    }
+fn help_for(found: &str, text: &str, at: usize, expected: &[&str]) -> String {
+    const GLUED: [&str; 9] = ["且", "或", "以上", "以下", "以内", "超过", "不满", "属于", "则"];
     let before = text.get(..at).unwrap_or("");
-    let open_cn = before.matches('“').count() > before.matches('”').count();
-    if found.is_empty() && open_cn {
-        return "引号“ 没有对应的 ”，请补上右引号".to_string();
+    let previous = before.split_whitespace().last().unwrap_or("");
+    for word in [found, previous] {
+        if let Some(k) = GLUED.iter().find(|k| word.contains(**k) && word != **k) {
+            return format!("关键词“{k}”须与前后的名称或数值用空格隔开，例如“{}”", word.replace(k, &format!(" {k} ")).trim());
+        }
+    }
+    let rest = text.get(at..).unwrap_or("");
+    if found == "“" && !rest.get(3..).unwrap_or("").contains('”') {
+        return "引号“ 没有对应的 ”，请在文字末尾补上右引号".to_string();
     }
     if found.is_empty() {
         return "文件不完整：请补全最后一条声明".to_string();
+    }
+    if expected.iter().any(|e| e.starts_with("“则")) && found.chars().all(|c| c.is_alphanumeric()) {
+        return format!("如果“{found}”是规则的结论，请在前面加“则”，例如：则 {found}");
     }
     "请对照相邻的规则检查这一行的写法；关键词与名称之间须有空格".to_string()
 }
