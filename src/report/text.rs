@@ -38,13 +38,40 @@ pub fn to_text(report: &Report) -> String {
     out.push('\n');
     let _ = writeln!(out, "二、依据与理由");
     let mut n = 0;
+    // Where the same rules establish two conclusions (情节严重 and 情节严重依据), the second
+    // refers back to the first instead of repeating the article texts.
+    let mut shown_for: Vec<(&str, &str)> = Vec::new();
     for c in &report.conclusions {
         if c.because.is_empty() && c.needs.is_empty() {
             continue;
         }
         n += 1;
         let _ = writeln!(out, "（{n}）{}：{}", c.name, c.shown);
-        for b in &c.because {
+        let earlier = c
+            .because
+            .iter()
+            .map(|b| {
+                shown_for
+                    .iter()
+                    .find(|(r, _)| *r == b.rule)
+                    .map(|(_, c)| *c)
+            })
+            .collect::<Option<Vec<&str>>>();
+        if let Some(mut earlier) = earlier.filter(|e| !e.is_empty()) {
+            earlier.dedup();
+            let rules: Vec<String> = c
+                .because
+                .iter()
+                .map(|b| format!("{}（规则“{}”）", b.cite, b.rule))
+                .collect();
+            let _ = writeln!(
+                out,
+                "    依据 {}，理由见“{}”",
+                rules.join("、"),
+                earlier.join("”“")
+            );
+        }
+        for b in c.because.iter().filter(|_| earlier_missing(&shown_for, c)) {
             let _ = writeln!(out, "    依据 {}（规则“{}”）", b.cite, b.rule);
             if !b.text.is_empty() {
                 let _ = writeln!(out, "      条文：“{}”", b.text);
@@ -57,6 +84,11 @@ pub fn to_text(report: &Report) -> String {
             }
             for (name, shown) in &b.params {
                 let _ = writeln!(out, "      标准：{name} = {shown}");
+            }
+        }
+        for b in &c.because {
+            if !shown_for.iter().any(|(r, _)| *r == b.rule) {
+                shown_for.push((&b.rule, &c.name));
             }
         }
         if !c.needs.is_empty() {
@@ -74,4 +106,11 @@ pub fn to_text(report: &Report) -> String {
         }
     }
     out
+}
+
+/// Whether some basis of the conclusion has not been printed yet.
+fn earlier_missing(shown_for: &[(&str, &str)], c: &super::ConclusionReport) -> bool {
+    c.because
+        .iter()
+        .any(|b| !shown_for.iter().any(|(r, _)| *r == b.rule))
 }

@@ -1,0 +1,114 @@
+//! The case corpus (`tests/cases/*.toml`): every case's text report is pinned in an insta
+//! snapshot, so that any change to a rule shows, case by case, as a reviewable diff
+//! (`cargo insta review`, or compare the `.snap.new` files). The fingerprint of the rule set is
+//! masked so that a change shows only where a report really changes.
+
+use ruling::case::{close_world, parse_case};
+use ruling::eval::{evaluate, Options};
+use ruling::report::{self, RulesInfo};
+use ruling::ruleset;
+
+fn report_of(path: &std::path::Path, format: &str) -> String {
+    let rules = ruleset::read_dir(std::path::Path::new("rules")).unwrap();
+    let (program, _) = ruleset::compile(&rules);
+    let program = program.unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
+    let case = parse_case(
+        &program,
+        &text,
+        path.extension().is_some_and(|e| e == "toml"),
+    )
+    .unwrap();
+    let mut facts = case.facts.clone();
+    if case.closed_world {
+        close_world(&program, &mut facts);
+    }
+    let outcome = evaluate(&program, &facts, Options { needs: true });
+    let info = RulesInfo {
+        source: "rules".into(),
+        fingerprint: "[指纹]".into(),
+    };
+    let r = report::build(
+        &program,
+        info,
+        case.id.clone(),
+        &facts,
+        &outcome,
+        case.closed_world,
+    );
+    match format {
+        "json" => serde_json::to_string_pretty(&report::to_json(&r)).unwrap(),
+        "markdown" => report::to_markdown(&r),
+        _ => report::to_text(&r),
+    }
+}
+
+#[test]
+fn every_corpus_case_has_a_reviewed_text_report() {
+    insta::glob!("cases/*.toml", |path| {
+        insta::assert_snapshot!(report_of(path, "text"));
+    });
+}
+
+#[test]
+fn example_reports_in_every_format() {
+    for example in ["学生出租银行卡", "收卡团伙组织者", "银行职员开户"] {
+        let path = std::path::PathBuf::from(format!("examples/{example}.toml"));
+        for format in ["text", "json", "markdown"] {
+            insta::assert_snapshot!(format!("{example}-{format}"), report_of(&path, format));
+        }
+    }
+}
+
+#[test]
+fn the_json_report_has_every_contract_conclusion_with_its_value_domain() {
+    let json: serde_json::Value = serde_json::from_str(&report_of(
+        std::path::Path::new("examples/收卡团伙组织者.toml"),
+        "json",
+    ))
+    .unwrap();
+    let c = &json["conclusions"];
+    for tri in [
+        "未达刑事责任年龄",
+        "未成年人",
+        "明知",
+        "情节严重",
+        "构成帮信罪",
+        "按共同犯罪处罚",
+        "倾向掩饰隐瞒",
+        "不认为是犯罪",
+        "行政处罚衔接",
+    ] {
+        let v = &c[tri]["value"];
+        assert!(v.is_boolean() || v.is_null(), "{tri}: {v}");
+    }
+    for set in [
+        "明知依据",
+        "情节严重依据",
+        "从严情节",
+        "从宽情节",
+        "待查证事项",
+    ] {
+        let v = c[set]["value"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{set}"));
+        let strings: Vec<&str> = v.iter().map(|x| x.as_str().unwrap()).collect();
+        let mut sorted = strings.clone();
+        sorted.sort();
+        assert_eq!(strings, sorted, "{set} is sorted");
+    }
+    for modal in ["不起诉或免予刑事处罚", "职业禁止", "禁止令"] {
+        let v = &c[modal]["value"];
+        assert!(
+            v.is_null() || ["应当", "一般应当", "可以", "不适用"].contains(&v.as_str().unwrap()),
+            "{modal}: {v}"
+        );
+    }
+    assert!(
+        ["司法建议书", "检察建议书", "不适用"].contains(&c["建议书"]["value"].as_str().unwrap())
+    );
+    assert_eq!(json["rules"]["source"], "rules");
+    for (_, v) in c.as_object().unwrap() {
+        assert!(v["because"].is_array() && v["needs"].is_array());
+    }
+}
