@@ -1,6 +1,13 @@
 //! The shipped rule set checks clean, declares every fact and conclusion of CONTRACT.md §3-4
 //! with exactly its type, and every example inside it passes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test should fail loudly at the point of failure"
+)]
+
 use ruling::check::{ConclusionKind, Type, MODALITY};
 use ruling::diag::{render, Severity};
 use ruling::ruleset;
@@ -8,7 +15,11 @@ use ruling::ruleset;
 fn program() -> ruling::check::Program {
     let rules = ruleset::read_dir(std::path::Path::new("rules")).unwrap();
     let (program, diags) = ruleset::compile(&rules);
-    let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).cloned().collect();
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
     assert!(errors.is_empty(), "{}", render(&errors, &rules.sources));
     program.unwrap()
 }
@@ -20,7 +31,11 @@ fn shipped_rules_check_clean() {
     assert!(program.is_some(), "{}", render(&diags, &rules.sources));
     // The one warning allowed: 误认犯罪类型 is declared by the contract but, by 意见5第1款,
     // affects no conclusion.
-    let warnings: Vec<_> = diags.iter().filter(|d| !d.message.contains("误认犯罪类型")).cloned().collect();
+    let warnings: Vec<_> = diags
+        .iter()
+        .filter(|d| !d.message.contains("误认犯罪类型"))
+        .cloned()
+        .collect();
     assert!(warnings.is_empty(), "{}", render(&warnings, &rules.sources));
 }
 
@@ -28,7 +43,10 @@ fn shipped_rules_check_clean() {
 fn embedded_rules_are_the_shipped_rules() {
     let embedded = ruleset::embedded();
     let on_disk = ruleset::read_dir(std::path::Path::new("rules")).unwrap();
-    assert_eq!(embedded.fingerprint, on_disk.fingerprint, "rebuild to embed the current rules");
+    assert_eq!(
+        embedded.fingerprint, on_disk.fingerprint,
+        "rebuild to embed the current rules"
+    );
 }
 
 #[test]
@@ -84,16 +102,40 @@ fn every_contract_fact_is_declared_with_its_type() {
         ("发现系统性风险隐患", Type::Bool),
     ];
     for (name, ty) in simple {
-        let f = p.fact_index.get(name).unwrap_or_else(|| panic!("fact {name} missing"));
+        let f = p
+            .fact_index
+            .get(name)
+            .unwrap_or_else(|| panic!("fact {name} missing"));
         assert_eq!(p.facts[*f].ty, ty, "{name}");
     }
-    assert_eq!(enum_of("角色"), ["组织者", "策划者", "指挥者", "骨干成员", "一般参与者", "末端人员"]);
-    assert_eq!(enum_of("被帮助对象犯罪查证"), ["已查证达到", "已查证未达到", "未查证", "客观无法查证"]);
+    assert_eq!(
+        enum_of("角色"),
+        [
+            "组织者",
+            "策划者",
+            "指挥者",
+            "骨干成员",
+            "一般参与者",
+            "末端人员"
+        ]
+    );
+    assert_eq!(
+        enum_of("被帮助对象犯罪查证"),
+        ["已查证达到", "已查证未达到", "未查证", "客观无法查证"]
+    );
     assert_eq!(enum_of("被帮助对象犯罪后果"), ["无", "严重", "特别严重"]);
     assert_eq!(enum_of("办案机关"), ["人民法院", "人民检察院", "公安机关"]);
     assert_eq!(
         enum_of("非法提供工具"),
-        ["电话卡批量插入设备", "改变主叫号码设备软件", "虚拟拨号设备软件", "互联网电话违规接入设备软件", "批量账号", "网络地址自动切换系统", "批量接码平台"]
+        [
+            "电话卡批量插入设备",
+            "改变主叫号码设备软件",
+            "虚拟拨号设备软件",
+            "互联网电话违规接入设备软件",
+            "批量账号",
+            "网络地址自动切换系统",
+            "批量接码平台"
+        ]
     );
     let record = |name: &str| match p.facts[p.fact_index[name]].ty {
         Type::List(r) => p.records[r]
@@ -106,7 +148,15 @@ fn every_contract_fact_is_declared_with_its_type() {
             .collect::<Vec<_>>(),
         other => panic!("{name} is {other:?}"),
     };
-    assert_eq!(record("账户"), ["类型:银行账户|支付账户", "归属:本人|他人|单位", "行为:出售|出租|收购", "流入资金:Amount"]);
+    assert_eq!(
+        record("账户"),
+        [
+            "类型:银行账户|支付账户",
+            "归属:本人|他人|单位",
+            "行为:出售|出租|收购",
+            "流入资金:Amount"
+        ]
+    );
     assert_eq!(
         record("处罚记录"),
         ["种类:行政处罚|有罪判决|相对不起诉", "事由:帮助信息网络犯罪活动|掩饰隐瞒犯罪所得|非法利用信息网络|危害计算机信息系统安全|其他", "日期:Date"]
@@ -116,8 +166,24 @@ fn every_contract_fact_is_declared_with_its_type() {
 #[test]
 fn every_contract_conclusion_is_declared_with_its_type() {
     let p = program();
-    let kind = |name: &str| p.conclusions[*p.conclusion_index.get(name).unwrap_or_else(|| panic!("{name} missing"))].kind;
-    for name in ["未达刑事责任年龄", "未成年人", "明知", "情节严重", "构成帮信罪", "按共同犯罪处罚", "倾向掩饰隐瞒", "不认为是犯罪", "行政处罚衔接"] {
+    let kind = |name: &str| {
+        p.conclusions[*p
+            .conclusion_index
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} missing"))]
+        .kind
+    };
+    for name in [
+        "未达刑事责任年龄",
+        "未成年人",
+        "明知",
+        "情节严重",
+        "构成帮信罪",
+        "按共同犯罪处罚",
+        "倾向掩饰隐瞒",
+        "不认为是犯罪",
+        "行政处罚衔接",
+    ] {
         assert_eq!(kind(name), ConclusionKind::Tri, "{name}");
     }
     for name in ["明知依据", "情节严重依据", "从严情节", "从宽情节"] {
@@ -127,6 +193,8 @@ fn every_contract_conclusion_is_declared_with_its_type() {
         assert_eq!(kind(name), ConclusionKind::Word(MODALITY), "{name}");
     }
     assert_eq!(kind("待查证事项"), ConclusionKind::Texts);
-    let ConclusionKind::Word(e) = kind("建议书") else { panic!("建议书") };
+    let ConclusionKind::Word(e) = kind("建议书") else {
+        panic!("建议书")
+    };
     assert_eq!(p.enums[e].words, ["司法建议书", "检察建议书", "不适用"]);
 }

@@ -1,5 +1,12 @@
 //! Golden tests of the commands through the real binary.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test should fail loudly at the point of failure"
+)]
+
 use std::process::{Command, Output};
 
 fn ruling(args: &[&str]) -> Output {

@@ -3,6 +3,13 @@
 //! (`cargo insta review`, or compare the `.snap.new` files). The fingerprint of the rule set is
 //! masked so that a change shows only where a report really changes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test should fail loudly at the point of failure"
+)]
+
 use ruling::case::{close_world, parse_case};
 use ruling::eval::{evaluate, Options};
 use ruling::report::{self, RulesInfo};

@@ -2,6 +2,13 @@
 //! and its rendered diagnostics (no colour) pinned in an insta snapshot. A reviewer reads the
 //! `.snap` files to see exactly what legal staff are told.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test should fail loudly at the point of failure"
+)]
+
 use ruling::diag::{render, Code};
 use ruling::ruleset;
 use std::path::PathBuf;
@@ -9,7 +16,9 @@ use std::path::PathBuf;
 fn check_alone(path: &std::path::Path) -> String {
     let name = format!(
         "tests/diagnostics/{}",
-        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
     );
     let rules = match ruleset::read_files(name.clone(), None, &[path.to_path_buf()]) {
         Ok(r) => r,
@@ -33,13 +42,25 @@ fn every_broken_file_gets_its_diagnostic() {
 #[test]
 fn each_file_reports_an_error_or_warning() {
     let dir = PathBuf::from("tests/diagnostics");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     files.sort();
     assert!(files.len() >= 15, "one file per kind of mistake");
     for f in files {
         let out = check_alone(&f);
-        assert!(out.contains("共 "), "{} produced no diagnostic:\n{out}", f.display());
-        assert!(out.contains("help:"), "{} has no help line:\n{out}", f.display());
+        assert!(
+            out.contains("共 "),
+            "{} produced no diagnostic:\n{out}",
+            f.display()
+        );
+        assert!(
+            out.contains("help:"),
+            "{} has no help line:\n{out}",
+            f.display()
+        );
     }
 }
 
@@ -48,7 +69,10 @@ fn a_misspelt_fact_gets_a_did_you_mean_at_the_misspelling() {
     let out = check_alone(&PathBuf::from("tests/diagnostics/名称-拼错事实.rule"));
     assert!(out.contains("未声明的名称“电话卡张数”"), "{out}");
     assert!(out.contains("是否应为“电话卡数”"), "{out}");
-    assert!(out.contains("名称-拼错事实.rule:6:5"), "line and column of the misspelling: {out}");
+    assert!(
+        out.contains("名称-拼错事实.rule:6:5"),
+        "line and column of the misspelling: {out}"
+    );
 }
 
 #[test]
@@ -78,7 +102,10 @@ fn a_truncated_file_is_a_syntax_error() {
     let text = std::fs::read_to_string("rules/意见6-情节严重.rule").unwrap();
     let cut: String = text.chars().take(text.chars().count() * 2 / 3).collect();
     let (_, diags) = ruling::syntax::parse_file(0, &cut);
-    assert!(!diags.is_empty() || cut.trim_end().ends_with('”'), "truncation should be noticed");
+    assert!(
+        !diags.is_empty() || cut.trim_end().ends_with('”'),
+        "truncation should be noticed"
+    );
 }
 
 #[test]

@@ -1,5 +1,12 @@
 //! Every shipped rule file parses (the full check is in `check_rules.rs`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test should fail loudly at the point of failure"
+)]
+
 #[test]
 fn shipped_rule_files_parse() {
     let mut problems = String::new();

@@ -203,10 +203,7 @@ fn compile_effect(
     };
     match (&e.kind, def.kind) {
         (EffectKind::Assert, ConclusionKind::Tri) => Some(Effect::Assert(c)),
-        (EffectKind::Assert, ConclusionKind::Cites) => match cite {
-            Some(id) => Some(Effect::AddCite(c, id)),
-            None => None,
-        },
+        (EffectKind::Assert, ConclusionKind::Cites) => cite.map(|id| Effect::AddCite(c, id)),
         (EffectKind::SetWord(w), ConclusionKind::Word(en)) => {
             match program.enums.get(en).and_then(|d| d.word(&w.text)) {
                 Some(word) => Some(Effect::SetWord(c, word)),
@@ -694,7 +691,7 @@ impl Cx<'_> {
         span: Span,
     ) -> Option<Typed> {
         let (lx, lt) = self.name(&list.text, list.span, None)?;
-        let Type::List(rec) = lt.clone() else {
+        let Type::List(rec) = lt else {
             let t = self.program.type_name(lt);
             return self.err(
                 Code::Type,

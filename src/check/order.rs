@@ -31,6 +31,9 @@ fn dependencies(program: &Program, c: ConclusionId) -> Vec<(ConclusionId, RuleId
     deps
 }
 
+/// A step of the depth-first search: a conclusion, its dependencies, and the next to visit.
+type Frame = (ConclusionId, Vec<(ConclusionId, RuleId)>, usize);
+
 pub(super) fn order(program: &mut Program, diags: &mut Vec<Diagnostic>) {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
@@ -47,7 +50,7 @@ pub(super) fn order(program: &mut Program, diags: &mut Vec<Diagnostic>) {
             continue;
         }
         // Iterative depth-first search; the stack holds (conclusion, its dependencies, next index).
-        let mut stack: Vec<(ConclusionId, Vec<(ConclusionId, RuleId)>, usize)> =
+        let mut stack: Vec<Frame> =
             vec![(start, dependencies(program, start), 0)];
         mark[start] = Mark::Active;
         while let Some((c, deps, i)) = stack.last_mut() {
@@ -78,7 +81,7 @@ pub(super) fn order(program: &mut Program, diags: &mut Vec<Diagnostic>) {
 
 fn cycle_diagnostic(
     program: &Program,
-    stack: &[(ConclusionId, Vec<(ConclusionId, RuleId)>, usize)],
+    stack: &[Frame],
     back_to: ConclusionId,
 ) -> Diagnostic {
     let from = stack
