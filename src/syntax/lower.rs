@@ -17,7 +17,9 @@ use rust_decimal::Decimal;
 use std::sync::OnceLock;
 
 /// The deepest nesting of brackets a rule file may have. Deeper text is refused before parsing
-/// so that the recursive-descent parser never runs out of stack.
+/// so that the recursive-descent parser never runs out of stack. The grammar never parses the
+/// same bracket twice (alternatives that share a prefix are merged into one rule), so parsing
+/// time stays linear in the text and needs no call limit.
 pub const MAX_NESTING: usize = 64;
 
 /// Parses and lowers one file. On a syntax error the module is empty and the error is reported.
@@ -25,7 +27,6 @@ pub fn parse_file(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
     if let Some(diag) = check_nesting(file, text) {
         return (Module::default(), vec![diag]);
     }
-    pest::set_call_limit(std::num::NonZeroUsize::new(50_000_000));
     let pairs = match RuleParser::parse(Rule::file, text) {
         Ok(p) => p,
         Err(e) => {
@@ -138,11 +139,23 @@ impl Lower {
         module
     }
 
-    fn name(&self, pair: &Pair<'_, Rule>) -> Name {
-        Name {
+    fn name(&mut self, pair: &Pair<'_, Rule>) -> Name {
+        let name = Name {
             text: pair.as_str().to_string(),
             span: self.span(pair),
+        };
+        if KEYWORDS.contains(&name.text.as_str()) {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::Syntax,
+                    name.span,
+                    format!("“{}”是关键词，不能用作名称", name.text),
+                )
+                .with_label("此处应为名称")
+                .with_help("请检查这一行是否漏写了名称，或给名称换一个说法"),
+            );
         }
+        name
     }
 
     fn text(&self, pair: Pair<'_, Rule>) -> Text {
@@ -740,24 +753,24 @@ impl Lower {
         let mut parts: Vec<Pair<'_, Rule>> = tail.into_inner().collect();
         let boxed = |e: Expr| Box::new(e);
         let kind = match tail_rule {
-            Rule::within_tail => {
-                let period = self.arith_part(parts.pop(), span)?;
-                let end = self.arith_part(parts.pop(), span)?;
-                ExprKind::Within {
-                    date: boxed(left),
-                    end: boxed(end),
-                    period: boxed(period),
-                }
-            }
             Rule::reach_tail => {
-                let word = self.expect(parts.pop(), span)?;
+                let last = self.expect(parts.pop(), span)?;
                 let right = self.arith_part(parts.pop(), span)?;
-                let op = if word.as_str() == "以上" {
-                    CmpOp::Ge
+                if last.as_rule() == Rule::within_part {
+                    let period = self.arith_part(last.into_inner().next(), span)?;
+                    ExprKind::Within {
+                        date: boxed(left),
+                        end: boxed(right),
+                        period: boxed(period),
+                    }
                 } else {
-                    CmpOp::Le
-                };
-                ExprKind::Compare(op, boxed(left), boxed(right))
+                    let op = if last.as_str() == "以上" {
+                        CmpOp::Ge
+                    } else {
+                        CmpOp::Le
+                    };
+                    ExprKind::Compare(op, boxed(left), boxed(right))
+                }
             }
             Rule::symbol_tail => {
                 let right = self.arith_part(parts.pop(), span)?;
@@ -853,11 +866,13 @@ impl Lower {
                 e.span = span;
                 return Some(e);
             }
-            Rule::multiple => {
+            Rule::term => {
                 let mut inner = pair.into_inner();
                 let base = self.expect(inner.next(), span)?;
                 let base = self.term(base)?;
-                let factor = self.expect(inner.next(), span)?;
+                let Some(factor) = inner.next() else {
+                    return Some(base);
+                };
                 let factor = self.term(factor)?;
                 ExprKind::Arith(ArithOp::Mul, Box::new(base), Box::new(factor))
             }
@@ -924,6 +939,66 @@ impl Lower {
     }
 }
 
+/// The words of the language; none of them may be a name.
+const KEYWORDS: [&str; 56] = [
+    "事实",
+    "参数",
+    "结论",
+    "规则",
+    "条文",
+    "记录",
+    "示例",
+    "依据",
+    "若",
+    "则",
+    "除非",
+    "优先于",
+    "且",
+    "或",
+    "非",
+    "是",
+    "不是",
+    "属于",
+    "不属于",
+    "包含",
+    "不包含",
+    "达",
+    "在",
+    "以上",
+    "以下",
+    "以内",
+    "超过",
+    "不满",
+    "等于",
+    "不等于",
+    "其中",
+    "计数",
+    "合计",
+    "存在",
+    "全部",
+    "周岁",
+    "前",
+    "的",
+    "倍",
+    "真",
+    "假",
+    "待定",
+    "加入",
+    "为",
+    "值",
+    "自",
+    "至",
+    "案情",
+    "预期",
+    "非空",
+    "为空",
+    "已知",
+    "未知",
+    "较高者有利",
+    "较低者有利",
+    "封闭世界",
+];
+
 /// Splits a glued unit such as `万元且` into the known unit at its start, if any.
 fn split_known_unit(s: &str) -> (Option<&'static str>, &str) {
     const UNITS: [&str; 20] = [
@@ -987,7 +1062,11 @@ mod tests {
         let Some(Item::Rule(r)) = m.items.first() else {
             unreachable!("not a rule: {m:?}")
         };
-        let Some(Expr { kind: ExprKind::And(_, right), .. }) = &r.when else {
+        let Some(Expr {
+            kind: ExprKind::And(_, right),
+            ..
+        }) = &r.when
+        else {
             unreachable!("not a conjunction: {:?}", r.when)
         };
         assert!(matches!(right.kind, ExprKind::Not(_)));
@@ -1000,6 +1079,9 @@ mod tests {
         let Some(Item::Rule(r)) = m.items.first() else {
             unreachable!("not a rule: {m:?}")
         };
-        assert!(matches!(r.when.as_ref().map(|w| &w.kind), Some(ExprKind::NonEmpty(_, true))));
+        assert!(matches!(
+            r.when.as_ref().map(|w| &w.kind),
+            Some(ExprKind::NonEmpty(_, true))
+        ));
     }
 }

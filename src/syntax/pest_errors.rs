@@ -31,7 +31,7 @@ fn friendly(rule: Rule) -> Option<&'static str> {
         Rule::expr | Rule::comparison | Rule::arith | Rule::paren | Rule::not_op | Rule::neg_op => {
             "条件或数值"
         }
-        Rule::within_tail
+        Rule::within_part
         | Rule::reach_tail
         | Rule::over_tail
         | Rule::under_tail
@@ -53,6 +53,7 @@ fn friendly(rule: Rule) -> Option<&'static str> {
         Rule::where_clause => "“其中”及条件",
         Rule::field_path => "“.字段名”",
         Rule::age => "周岁(出生日期, 日期)",
+        Rule::term => "数值或名称",
         Rule::cite_clause => "“依据 引文”",
         Rule::text_clause => "“条文 “……””",
         Rule::when_clause => "“若 条件”",
@@ -132,12 +133,17 @@ fn found_word(text: &str, at: usize) -> String {
 
 /// A hint tailored to the most common slips of people typing rules by hand.
 fn help_for(found: &str, text: &str, at: usize, expected: &[&str]) -> String {
-    const GLUED: [&str; 9] = ["且", "或", "以上", "以下", "以内", "超过", "不满", "属于", "则"];
+    const GLUED: [&str; 9] = [
+        "且", "或", "以上", "以下", "以内", "超过", "不满", "属于", "则",
+    ];
     let before = text.get(..at).unwrap_or("");
     let previous = before.split_whitespace().last().unwrap_or("");
     for word in [found, previous] {
         if let Some(k) = GLUED.iter().find(|k| word.contains(**k) && word != **k) {
-            return format!("关键词“{k}”须与前后的名称或数值用空格隔开，例如“{}”", word.replace(k, &format!(" {k} ")).trim());
+            return format!(
+                "关键词“{k}”须与前后的名称或数值用空格隔开，例如“{}”",
+                word.replace(k, &format!(" {k} ")).trim()
+            );
         }
     }
     let rest = text.get(at..).unwrap_or("");
@@ -147,7 +153,8 @@ fn help_for(found: &str, text: &str, at: usize, expected: &[&str]) -> String {
     if found.is_empty() {
         return "文件不完整：请补全最后一条声明".to_string();
     }
-    if expected.iter().any(|e| e.starts_with("“则")) && found.chars().all(|c| c.is_alphanumeric()) {
+    if expected.iter().any(|e| e.starts_with("“则")) && found.chars().all(|c| c.is_alphanumeric())
+    {
         return format!("如果“{found}”是规则的结论，请在前面加“则”，例如：则 {found}");
     }
     "请对照相邻的规则检查这一行的写法；关键词与名称之间须有空格".to_string()
