@@ -1,9 +1,11 @@
 //! The command line: one file per subcommand; this file holds the argument definitions and
 //! what the subcommands share (choosing and compiling the rule set, reading case files).
 
+pub mod batch;
 mod check;
 mod eval;
 mod explain;
+mod generate;
 mod test;
 
 use crate::case::{self, Case};
@@ -103,6 +105,35 @@ enum Command {
         #[arg(value_name = "路径")]
         paths: Vec<PathBuf>,
     },
+    /// 批量评估：每行一个 JSON 案件，每行输出一个结果，顺序与输入一致，使用全部处理器核心
+    #[command(
+        after_help = "示例：\n  ruling batch 案件.jsonl > 结果.jsonl\n  ruling generate --count 1000 | ruling batch - --jobs 2\n  ruling batch 案件.jsonl --closed-world --output 结果.jsonl\n\n\
+每行输出 {\"line\": 行号, \"case\": 案件, \"conclusions\": {结论: 值}}；\n有误的行输出 {\"line\": 行号, \"error\": \"…\"}，其余各行照常处理；空行跳过。\n\n退出码：0 完成（含有误的行），2 无法打开输入或写入输出"
+    )]
+    Batch {
+        /// 输入文件（JSON Lines，每行一个案件）；- 表示标准输入
+        #[arg(value_name = "案件.jsonl")]
+        input: PathBuf,
+        /// 未填写的事实按封闭世界处理
+        #[arg(long)]
+        closed_world: bool,
+        /// 工作线程数（默认：处理器核心数）
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        jobs: usize,
+        /// 输出文件（默认：标准输出）
+        #[arg(long, value_name = "文件")]
+        output: Option<PathBuf>,
+    },
+    /// 生成测试用的案件（JSON Lines），供性能测试使用
+    #[command(hide = true)]
+    Generate {
+        /// 案件数
+        #[arg(long, default_value_t = 1000)]
+        count: u64,
+        /// 随机种子：相同的种子生成相同的案件
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 /// Runs the command line and gives the exit code.
@@ -129,6 +160,21 @@ pub fn run() -> i32 {
             closed_world,
         } => explain::run(rules, &case, &conclusion, closed_world),
         Command::Test { paths } => test::run(rules, &paths),
+        Command::Batch {
+            input,
+            closed_world,
+            jobs,
+            output,
+        } => batch::run(
+            rules,
+            &batch::Args {
+                input: &input,
+                output: output.as_deref(),
+                closed_world,
+                jobs,
+            },
+        ),
+        Command::Generate { count, seed } => generate::run(rules, count, seed),
     }
 }
 

