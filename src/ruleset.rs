@@ -38,6 +38,15 @@ pub fn locate(dir: Option<&Path>) -> Result<RuleSet, Vec<Diagnostic>> {
     }
 }
 
+/// A rule set from texts held in memory (tests, tools): (file name, text) pairs.
+pub fn from_texts(origin: &str, files: &[(&str, &str)]) -> RuleSet {
+    let mut sources = Sources::default();
+    for (name, text) in files {
+        sources.add(*name, *text);
+    }
+    finish(origin.into(), None, sources)
+}
+
 /// The copy of the shipped rules built into the binary.
 pub fn embedded() -> RuleSet {
     let mut sources = Sources::default();
