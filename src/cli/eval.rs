@@ -6,7 +6,7 @@ use crate::check::Program;
 use crate::eval::{evaluate, Options};
 use crate::report::{self, Report, RulesInfo};
 use crate::ruleset::RuleSet;
-use crate::{diag, source::Sources};
+use crate::diag;
 use std::path::{Path, PathBuf};
 
 pub(super) fn run(
@@ -86,7 +86,6 @@ pub(super) fn evaluate_file(
         eprint!("{}：\n{rendered}", path.display());
         report.errors = outcome.errors.iter().map(|d| d.message.clone()).collect();
     }
-    let _ = Sources::default();
     Ok(report)
 }
 
