@@ -403,6 +403,23 @@ impl Cx<'_> {
         })
     }
 
+    /// The enumeration of a value, when some of its words mean "not yet known": comparisons on
+    /// it must then be able to come out undecided.
+    fn pending_enum(&self, ty: Type) -> Option<EnumId> {
+        match ty {
+            Type::Enum(e)
+                if self
+                    .program
+                    .enums
+                    .get(e)
+                    .is_some_and(|d| d.pending.contains(&true)) =>
+            {
+                Some(e)
+            }
+            _ => None,
+        }
+    }
+
     fn typed(&mut self, e: &ast::Expr, want: Type, help: &str) -> Option<Expr> {
         let (x, t) = self.expr(e, Some(want))?;
         if t != want && t != Type::Any {
@@ -571,18 +588,7 @@ impl Cx<'_> {
             };
             return self.err(Code::Type, span, format!("不能比较{a}与{b}"), help);
         }
-        let pending = match lt {
-            Type::Enum(e)
-                if self
-                    .program
-                    .enums
-                    .get(e)
-                    .is_some_and(|d| d.pending.iter().any(|p| *p)) =>
-            {
-                Some(e)
-            }
-            _ => None,
-        };
+        let pending = self.pending_enum(lt);
         Some((
             Expr {
                 node: Node::Cmp(op, Box::new(l), Box::new(r), pending),
@@ -629,18 +635,7 @@ impl Cx<'_> {
                 "写成 枚举值 属于 {词, 词} 或 集合 包含 词".into(),
             );
         }
-        let pending = match et {
-            Type::Enum(e)
-                if self
-                    .program
-                    .enums
-                    .get(e)
-                    .is_some_and(|d| d.pending.iter().any(|p| *p)) =>
-            {
-                Some(e)
-            }
-            _ => None,
-        };
+        let pending = self.pending_enum(et);
         Some((
             Expr {
                 node: Node::Member(Box::new(el), Box::new(s), negated, pending),

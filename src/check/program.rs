@@ -180,6 +180,13 @@ pub struct ConclusionDef {
     pub doc: String,
     /// The rules that conclude it, in source order.
     pub rules: Vec<RuleId>,
+    /// What those rules do to it, rule by rule in source order (a rule may appear more than
+    /// once): tabulated by the checker so that evaluation walks one table instead of sifting
+    /// every rule's effects for this conclusion.
+    pub effects: Vec<(RuleId, Effect)>,
+    /// The word `不适用` of an enumeration conclusion (not 情态): its value when no rule
+    /// applies, resolved once here rather than looked up by name for every case.
+    pub fallback: Option<u16>,
     /// Where it was declared.
     pub span: Span,
 }
@@ -345,6 +352,16 @@ impl Program {
             .get(id as usize)
             .map(ToString::to_string)
             .unwrap_or_default()
+    }
+
+    /// The names of the given facts, joined with 、 (for "尚需查明" lines).
+    pub fn fact_names(&self, facts: &[FactId]) -> String {
+        facts
+            .iter()
+            .filter_map(|f| self.facts.get(*f))
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
     }
 
     /// How a type is called in messages.

@@ -136,11 +136,6 @@ fn print_deciders(program: &Program, outcome: &Outcome, c: usize) {
         println!("      规则“{}”（{cite}）：{status}", rule.name);
     }
     if let Some(needs) = outcome.needs.get(c).filter(|n| !n.is_empty()) {
-        let names: Vec<&str> = needs
-            .iter()
-            .filter_map(|f| program.facts.get(*f))
-            .map(|f| f.name.as_str())
-            .collect();
-        println!("      尚需查明：{}", names.join("、"));
+        println!("      尚需查明：{}", program.fact_names(needs));
     }
 }

@@ -40,12 +40,7 @@ fn node(
         *s = true;
     }
     if let Some(needs) = outcome.needs.get(c).filter(|n| !n.is_empty()) {
-        let names: Vec<&str> = needs
-            .iter()
-            .filter_map(|f| program.facts.get(*f))
-            .map(|f| f.name.as_str())
-            .collect();
-        let _ = writeln!(out, "{indent}  尚需查明：{}", names.join("、"));
+        let _ = writeln!(out, "{indent}  尚需查明：{}", program.fact_names(needs));
     }
     let count = def.rules.len();
     for (i, &r) in def.rules.iter().enumerate() {
