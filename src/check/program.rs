@@ -354,6 +354,11 @@ impl Program {
             .unwrap_or_default()
     }
 
+    /// The fields of a record type (none for an unknown index).
+    pub fn fields(&self, r: RecordId) -> &[(String, Type)] {
+        self.records.get(r).map_or(&[], |r| r.fields.as_slice())
+    }
+
     /// The names of the given facts, joined with 、 (for "尚需查明" lines).
     pub fn fact_names(&self, facts: &[FactId]) -> String {
         facts

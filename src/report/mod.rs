@@ -128,11 +128,7 @@ pub fn fact_json(program: &Program, ty: Type, value: &Value) -> J {
             J::Array(words(program, e, *m).into_iter().map(J::String).collect())
         }
         (Type::List(r), Value::List(items)) => {
-            let fields = program
-                .records
-                .get(r)
-                .map(|r| r.fields.clone())
-                .unwrap_or_default();
+            let fields = program.fields(r);
             J::Array(
                 items
                     .iter()
@@ -174,11 +170,7 @@ pub fn fact_shown(program: &Program, ty: Type, value: &Value) -> String {
             }
         }
         (Type::List(r), Value::List(items)) => {
-            let fields = program
-                .records
-                .get(r)
-                .map(|r| r.fields.clone())
-                .unwrap_or_default();
+            let fields = program.fields(r);
             if items.is_empty() {
                 return "无".into();
             }
