@@ -15,10 +15,17 @@ use ruling::eval::{evaluate, Options};
 use ruling::report::{self, RulesInfo};
 use ruling::ruleset;
 
+/// The shipped rules, compiled once for all cases.
+fn program() -> &'static ruling::check::Program {
+    static PROGRAM: std::sync::OnceLock<ruling::check::Program> = std::sync::OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let rules = ruleset::read_dir(std::path::Path::new("rules")).unwrap();
+        ruleset::compile(&rules).0.unwrap()
+    })
+}
+
 fn report_of(path: &std::path::Path, format: &str) -> String {
-    let rules = ruleset::read_dir(std::path::Path::new("rules")).unwrap();
-    let (program, _) = ruleset::compile(&rules);
-    let program = program.unwrap();
+    let program = program();
     let text = std::fs::read_to_string(path).unwrap();
     let case = parse_case(
         &program,
@@ -28,9 +35,9 @@ fn report_of(path: &std::path::Path, format: &str) -> String {
     .unwrap();
     let mut facts = case.facts.clone();
     if case.closed_world {
-        close_world(&program, &mut facts);
+        close_world(program, &mut facts);
     }
-    let outcome = evaluate(&program, &facts, Options { needs: true });
+    let outcome = evaluate(program, &facts, Options { needs: true });
     let info = RulesInfo {
         source: "rules".into(),
         fingerprint: "[指纹]".into(),
