@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod eval;
+pub mod format;
 pub mod generate;
 pub mod report;
 pub mod ruleset;

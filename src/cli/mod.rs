@@ -5,6 +5,7 @@ pub mod batch;
 mod check;
 mod eval;
 mod explain;
+mod fmt;
 mod generate;
 mod test;
 
@@ -124,6 +125,19 @@ enum Command {
         #[arg(long, value_name = "文件")]
         output: Option<PathBuf>,
     },
+    /// 把规则文件改写为统一格式（缩进、空格、子句顺序、标点），保留注释，不改变含义
+    #[command(
+        after_help = "示例：\n  ruling fmt                       格式化 ./rules 下的全部规则文件\n  ruling fmt --check               只检查，列出需要格式化的文件\n  ruling fmt --rules 我的规则/\n  ruling fmt rules/意见6-情节严重.rule\n\n\
+有语法错误的文件只报告错误，不改动。写入时先写临时文件再整体替换，出错时原文件不变。\n\n退出码：0 成功，1 有文件需要格式化（--check）或有文件有错误，2 用法错误"
+    )]
+    Fmt {
+        /// 只检查不改写；有文件需要格式化时退出码为 1
+        #[arg(long)]
+        check: bool,
+        /// 规则文件或目录（默认：--rules 指定的目录或 ./rules）
+        #[arg(value_name = "规则文件")]
+        files: Vec<PathBuf>,
+    },
     /// 生成测试用的案件（JSON Lines），供性能测试使用
     #[command(hide = true)]
     Generate {
@@ -175,6 +189,7 @@ pub fn run() -> i32 {
             },
         ),
         Command::Generate { count, seed } => generate::run(rules, count, seed),
+        Command::Fmt { check, files } => fmt::run(rules, &files, check),
     }
 }
 
