@@ -7,6 +7,7 @@ mod eval;
 mod explain;
 mod fmt;
 mod generate;
+mod impact;
 mod test;
 
 use crate::case::{self, Case};
@@ -138,6 +139,27 @@ enum Command {
         #[arg(value_name = "规则文件")]
         files: Vec<PathBuf>,
     },
+    /// 修改规则的影响：同一批案件分别按原规则集（--base）和新规则集（--rules）评估，列出结论有变化的案件
+    #[command(
+        after_help = "示例：\n  ruling impact --base 原规则/ --rules rules/ tests/cases\n  ruling impact --base 原规则/ 案件.jsonl --format markdown > 影响.md\n\n\
+案件可以是 .toml、.json 文件，存放它们的目录（含子目录），或每行一个 JSON 案件的 .jsonl 文件。\n\
+逐件列出结论有变化的案件：每个结论的原值 → 新值，以及成立情况有变化的规则；结论不变的案件不列出。\n\n\
+退出码：0 成功，1 规则集有错误，2 有案件文件有误（其余案件照常报告）"
+    )]
+    Impact {
+        /// 原规则集的目录
+        #[arg(long, value_name = "目录")]
+        base: PathBuf,
+        /// 案件文件或目录
+        #[arg(required = true, value_name = "案件")]
+        cases: Vec<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// 未填写的事实按封闭世界处理
+        #[arg(long)]
+        closed_world: bool,
+    },
     /// 生成测试用的案件（JSON Lines），供性能测试使用
     #[command(hide = true)]
     Generate {
@@ -190,6 +212,20 @@ pub fn run() -> i32 {
         ),
         Command::Generate { count, seed } => generate::run(rules, count, seed),
         Command::Fmt { check, files } => fmt::run(rules, &files, check),
+        Command::Impact {
+            base,
+            cases,
+            format,
+            closed_world,
+        } => impact::run(
+            rules,
+            &impact::Args {
+                base: &base,
+                cases: &cases,
+                closed_world,
+                format,
+            },
+        ),
     }
 }
 
@@ -276,6 +312,12 @@ pub(crate) fn print_plain(diags: &[Diagnostic]) {
 
 /// Case files under the given paths (folders are searched recursively), sorted.
 pub(crate) fn case_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    files_with(paths, &["toml", "json"])
+}
+
+/// Files under the given paths whose extension is one of `exts` (folders are searched
+/// recursively; files named directly are kept whatever their extension), sorted.
+pub(crate) fn files_with(paths: &[PathBuf], exts: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -285,7 +327,10 @@ pub(crate) fn case_files(paths: &[PathBuf]) -> Vec<PathBuf> {
                     let path = entry.path();
                     if path.is_dir() {
                         stack.push(path);
-                    } else if path.extension().is_some_and(|e| e == "toml" || e == "json") {
+                    } else if path
+                        .extension()
+                        .is_some_and(|e| exts.iter().any(|x| e == *x))
+                    {
                         out.push(path);
                     }
                 }
