@@ -140,6 +140,8 @@ pub(super) fn declare<'m>(
                         modality: c.ty.kind == TypeKind::Modality,
                         doc: c.doc.as_ref().map(|d| d.text.clone()).unwrap_or_default(),
                         rules: Vec::new(),
+                        effects: Vec::new(),
+                        fallback: None,
                         span: c.span,
                     });
                 }

@@ -11,6 +11,7 @@ mod examples;
 mod lints;
 mod order;
 pub mod program;
+mod tables;
 
 pub use program::*;
 
@@ -29,6 +30,7 @@ pub fn check(sources: Sources, modules: &[Module]) -> (Option<Program>, Vec<Diag
     let decls = declare::declare(&mut program, modules, &mut diags);
     compile::compile_rules(&mut program, &decls, &mut diags);
     order::order(&mut program, &mut diags);
+    tables::tabulate(&mut program);
     lints::lint(&program, &decls, &mut diags);
     examples::compile_examples(&mut program, &decls, &mut diags);
     diags.sort_by_key(|d| (d.span.map(|s| (s.file, s.start)), d.severity));

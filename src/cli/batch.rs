@@ -13,15 +13,17 @@
 //! `{"line": N, "error": "…"}` and the rest go on.
 
 use super::{load_rules, BAD_INPUT, OK};
-use crate::case::{self, close_world};
-use crate::check::Program;
+use crate::case::{self, close_world, Raw};
+use crate::check::{ConclusionKind, Fnv, Program};
 use crate::diag::Diagnostic;
+use crate::eval::value::Value;
 use crate::eval::{evaluate_into, Options, Outcome};
-use crate::report::conclusion_value;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
 use std::fs::File;
+use std::hash::Hasher;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::Path;
 
@@ -239,12 +241,15 @@ fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<(usize,
 pub struct Batch<'p> {
     program: &'p Program,
     closed_world: bool,
+    json: Names,
 }
 
 /// What one worker thread reuses from case to case.
 #[derive(Debug, Default)]
 pub struct Worker {
     outcome: Outcome,
+    /// Members of a set conclusion, in output order.
+    members: Vec<u32>,
 }
 
 impl<'p> Batch<'p> {
@@ -253,6 +258,7 @@ impl<'p> Batch<'p> {
         Batch {
             program,
             closed_world,
+            json: Names::new(program),
         }
     }
 
@@ -276,11 +282,10 @@ impl<'p> Batch<'p> {
                 || self.evaluate_chunk(work),
                 || -> io::Result<Chunk> {
                     previous.write(output)?;
-                    if !done {
-                        previous.fill(input, &mut line_number)?;
-                    } else {
+                    if done {
                         previous.len = 0;
-                        previous.eof = true;
+                    } else {
+                        previous.fill(input, &mut line_number)?;
                     }
                     Ok(std::mem::take(&mut previous))
                 },
@@ -317,22 +322,20 @@ impl<'p> Batch<'p> {
             });
     }
 
-    /// Evaluates one input line (the text of one case) and writes its result line to `out`.
+    /// Evaluates one input line (the JSON text of one case) and appends its result line to
+    /// `out`.
     pub fn line(&self, worker: &mut Worker, number: u64, text: &[u8], out: &mut Vec<u8>) {
-        let text = match std::str::from_utf8(text) {
-            Ok(t) => t,
-            Err(e) => {
-                let message = format!(
-                    "不是有效的 UTF-8 文本（第 {} 个字节起）",
-                    e.valid_up_to() + 1
-                );
-                return error_line(out, number, &message);
-            }
+        // Straight from the bytes into `Raw`: serde_json checks the UTF-8 of strings as it
+        // reads them, and nothing else may be non-ASCII in valid JSON.
+        let raw = match serde_json::from_slice::<RawJson>(text) {
+            Ok(RawJson(raw)) => raw,
+            Err(e) => return error_line(out, number, &json_error(&e)),
         };
-        let case = match case::parse_case(self.program, text, false) {
+        let case = match case::case_from_raw(self.program, &raw) {
             Ok(c) => c,
             Err(diags) => return error_line(out, number, &messages(&diags)),
         };
+        drop(raw);
         let mut facts = case.facts;
         if self.closed_world || case.closed_world {
             close_world(self.program, &mut facts);
@@ -343,33 +346,239 @@ impl<'p> Batch<'p> {
             Options::default(),
             &mut worker.outcome,
         );
-        let outcome = &worker.outcome;
-        let conclusions: serde_json::Map<String, serde_json::Value> = self
-            .program
-            .conclusions
-            .iter()
-            .enumerate()
-            .map(|(c, def)| (def.name.clone(), conclusion_value(self.program, outcome, c)))
-            .collect();
-        let errors: Vec<&str> = outcome.errors.iter().map(|d| d.message.as_str()).collect();
-        let result = CaseResult {
-            line: number,
-            case: case.id.as_deref(),
-            conclusions,
-            errors,
-        };
-        write_json(out, &result);
+        self.json.result(
+            self.program,
+            number,
+            case.id.as_deref(),
+            &worker.outcome,
+            &mut worker.members,
+            out,
+        );
     }
 }
 
-/// The result line of one case.
-#[derive(Serialize)]
-struct CaseResult<'a> {
-    line: u64,
-    case: Option<&'a str>,
-    conclusions: serde_json::Map<String, serde_json::Value>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    errors: Vec<&'a str>,
+/// The JSON texts of a program's names, escaped and quoted once for the whole batch, so that
+/// writing a result copies bytes. The values are those of CONTRACT.md §5, as
+/// [`crate::report::conclusion_value`] gives them (the tests hold the two to the same output).
+#[derive(Debug)]
+struct Names {
+    /// `"名称":` of each conclusion.
+    conclusions: Vec<Vec<u8>>,
+    /// Each enumeration's words, quoted.
+    words: Vec<Vec<Vec<u8>>>,
+    /// Each citation, quoted, and its place in sorted order.
+    cites: Vec<Vec<u8>>,
+    cite_rank: Vec<u32>,
+    /// Each text, quoted, and its place in sorted order.
+    texts: Vec<Vec<u8>>,
+    text_rank: Vec<u32>,
+}
+
+fn quoted(s: &str) -> Vec<u8> {
+    serde_json::to_vec(s).unwrap_or_else(|_| b"\"\"".to_vec())
+}
+
+/// The place of each string in sorted order (results list set members sorted as text).
+fn ranks(strings: &[String]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..strings.len()).collect();
+    order.sort_by(|a, b| strings.get(*a).cmp(&strings.get(*b)));
+    let mut rank = vec![0u32; strings.len()];
+    for (place, i) in order.into_iter().enumerate() {
+        if let Some(r) = rank.get_mut(i) {
+            *r = u32::try_from(place).unwrap_or(u32::MAX);
+        }
+    }
+    rank
+}
+
+impl Names {
+    fn new(program: &Program) -> Names {
+        let cites: Vec<String> = (0..program.citations.len())
+            .map(|i| program.cite(u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        Names {
+            conclusions: program
+                .conclusions
+                .iter()
+                .map(|c| {
+                    let mut k = quoted(&c.name);
+                    k.push(b':');
+                    k
+                })
+                .collect(),
+            words: program
+                .enums
+                .iter()
+                .map(|e| e.words.iter().map(|w| quoted(w)).collect())
+                .collect(),
+            cite_rank: ranks(&cites),
+            cites: cites.iter().map(|c| quoted(c)).collect(),
+            text_rank: ranks(&program.texts),
+            texts: program.texts.iter().map(|t| quoted(t)).collect(),
+        }
+    }
+
+    /// Appends `{"line":…,"case":…,"conclusions":{…}}` and a line break.
+    fn result(
+        &self,
+        program: &Program,
+        line: u64,
+        case: Option<&str>,
+        outcome: &Outcome,
+        members: &mut Vec<u32>,
+        out: &mut Vec<u8>,
+    ) {
+        // Writing into a Vec cannot fail.
+        let _ = write!(out, "{{\"line\":{line},\"case\":");
+        let _ = serde_json::to_writer(&mut *out, &case);
+        out.extend_from_slice(b",\"conclusions\":{");
+        for (c, def) in program.conclusions.iter().enumerate() {
+            if c > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(
+                self.conclusions
+                    .get(c)
+                    .map_or(&b"\"?\":"[..], Vec::as_slice),
+            );
+            let value = outcome.values.get(c).unwrap_or(&Value::Unknown);
+            match (def.kind, value) {
+                (ConclusionKind::Tri, Value::Bool(true)) => out.extend_from_slice(b"true"),
+                (ConclusionKind::Tri, Value::Bool(false)) => out.extend_from_slice(b"false"),
+                (ConclusionKind::Word(e), Value::Word(w)) => {
+                    let word = self.words.get(e).and_then(|ws| ws.get(usize::from(*w)));
+                    out.extend_from_slice(word.map_or(&b"\"?\""[..], Vec::as_slice));
+                }
+                (ConclusionKind::Cites, Value::Ids(ids)) => {
+                    set(out, members, ids, &self.cites, &self.cite_rank);
+                }
+                (ConclusionKind::Texts, Value::Ids(ids)) => {
+                    set(out, members, ids, &self.texts, &self.text_rank);
+                }
+                _ => out.extend_from_slice(b"null"),
+            }
+        }
+        out.push(b'}');
+        if !outcome.errors.is_empty() {
+            out.extend_from_slice(b",\"errors\":[");
+            for (i, e) in outcome.errors.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(&quoted(&e.message));
+            }
+            out.push(b']');
+        }
+        out.extend_from_slice(b"}\n");
+    }
+}
+
+/// A set conclusion as a JSON array of its members' texts, sorted as text.
+fn set(out: &mut Vec<u8>, members: &mut Vec<u32>, ids: &[u32], texts: &[Vec<u8>], rank: &[u32]) {
+    members.clear();
+    members.extend(ids.iter().copied().filter(|i| (*i as usize) < texts.len()));
+    members.sort_unstable_by_key(|i| rank.get(*i as usize).copied().unwrap_or(u32::MAX));
+    out.push(b'[');
+    for (n, i) in members.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        if let Some(t) = texts.get(*i as usize) {
+            out.extend_from_slice(t);
+        }
+    }
+    out.push(b']');
+}
+
+/// A case line read straight into [`Raw`], without building a `serde_json::Value` first.
+/// Numbers are handed to [`Raw::from_json`], so that they are read exactly as `ruling eval`
+/// reads them; a key written twice keeps its first place and its last value, as
+/// `serde_json`'s ordered map does for `eval`.
+struct RawJson(Raw);
+
+impl<'de> Deserialize<'de> for RawJson {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RawJson, D::Error> {
+        d.deserialize_any(RawVisitor).map(RawJson)
+    }
+}
+
+struct RawVisitor;
+
+impl<'de> Visitor<'de> for RawVisitor {
+    type Value = Raw;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {
+        Ok(Raw::Null)
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Raw, E> {
+        Ok(Raw::Bool(b))
+    }
+
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Raw, E> {
+        Ok(Raw::Int(i))
+    }
+
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Raw, E> {
+        Ok(match i64::try_from(u) {
+            Ok(i) => Raw::Int(i),
+            Err(_) => Raw::from_json(&serde_json::Value::from(u)),
+        })
+    }
+
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Raw, E> {
+        Ok(serde_json::Number::from_f64(f)
+            .map_or(Raw::Null, |n| Raw::from_json(&serde_json::Value::Number(n))))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Raw, E> {
+        Ok(Raw::Str(s.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Raw, E> {
+        Ok(Raw::Str(s))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+        let mut items = Vec::new();
+        while let Some(RawJson(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Raw::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        let mut entries: Vec<(String, Raw)> = Vec::new();
+        // A 256-bit filter of the keys' hashes, so that a repeated key is found without
+        // comparing every pair of keys: most keys are known new and skip the search.
+        let mut seen = [0u64; 4];
+        while let Some(key) = map.next_key::<String>()? {
+            let RawJson(value) = map.next_value()?;
+            let mut hasher = Fnv::default();
+            hasher.write(key.as_bytes());
+            let h = hasher.finish();
+            let bit = 1u64 << (h & 63);
+            let mask = seen.get_mut(usize::try_from((h >> 6) & 3).unwrap_or(0));
+            let maybe = mask.as_ref().is_some_and(|m| **m & bit != 0);
+            if let Some(m) = mask {
+                *m |= bit;
+            }
+            let earlier = if maybe {
+                entries.iter_mut().find(|(k, _)| *k == key)
+            } else {
+                None
+            };
+            match earlier {
+                Some(entry) => entry.1 = value,
+                None => entries.push((key, value)),
+            }
+        }
+        Ok(Raw::Table(entries))
+    }
 }
 
 /// The result line of a bad line.
@@ -390,6 +599,24 @@ fn write_json(out: &mut Vec<u8>, value: &impl Serialize) {
         out.extend_from_slice(b"{}");
     }
     out.push(b'\n');
+}
+
+/// A line that is not JSON: where, and serde_json's own words for what (without its
+/// "at line 1 column N", which the line number and column already say).
+fn json_error(e: &serde_json::Error) -> String {
+    let detail = e.to_string();
+    let detail = detail
+        .rsplit_once(" at line ")
+        .map_or(detail.as_str(), |(d, _)| d);
+    let what = if e.is_eof() {
+        "JSON 不完整"
+    } else {
+        "JSON 格式错误"
+    };
+    format!(
+        "{what}（第 {} 列）：{detail}（请检查引号、逗号和括号是否成对）",
+        e.column()
+    )
 }
 
 /// The problems of a case line as one message: each problem with its fix.

@@ -14,7 +14,9 @@ use crate::check::{
 use crate::diag::{Code, Diagnostic};
 use crate::syntax::ast::{AggregateOp, ArithOp, CmpOp, Favour};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::sync::Arc;
 use value::{Record, Tri, Value};
 
 /// How to evaluate.
@@ -67,51 +69,61 @@ pub struct Outcome {
 
 /// Evaluates the program on a case's facts (closed world already applied if wanted).
 pub fn evaluate(program: &Program, facts: &[Value], options: Options) -> Outcome {
-    let (params, choices) = select_params(program, facts);
-    let mut ev = Evaluator {
-        program,
-        facts,
-        params,
-        conclusions: vec![Value::Unknown; program.conclusions.len()],
-        complete: vec![true; program.conclusions.len()],
-        rules: vec![None; program.rules.len()],
-        errors: Vec::new(),
-        record: None,
-    };
-    for &c in &program.order {
-        ev.conclude(c);
-    }
-    let needs = if options.needs {
-        needs(program, facts, &ev)
-    } else {
-        Vec::new()
-    };
-    Outcome {
-        values: ev.conclusions,
-        complete: ev.complete,
-        rules: ev.rules,
-        params: choices,
-        needs,
-        errors: ev.errors,
-    }
+    let mut out = Outcome::default();
+    evaluate_into(program, facts, options, &mut out);
+    out
 }
 
 /// Evaluates like [`evaluate`], into an outcome whose buffers are reused: a batch evaluates
 /// case after case without allocating for the outcome.
 pub fn evaluate_into(program: &Program, facts: &[Value], options: Options, out: &mut Outcome) {
-    *out = evaluate(program, facts, options);
+    select_params(program, facts, &mut out.params);
+    reset(&mut out.values, program.conclusions.len(), Value::Unknown);
+    reset(&mut out.complete, program.conclusions.len(), true);
+    reset(&mut out.rules, program.rules.len(), None);
+    out.errors.clear();
+    out.needs.clear();
+    let mut ev = Evaluator {
+        program,
+        facts,
+        out,
+        record: None,
+        picked: Vec::new(),
+    };
+    for &c in &program.order {
+        ev.conclude(c);
+    }
+    if options.needs {
+        out.needs = needs(program, facts, out);
+    }
 }
 
-/// The value of each parameter in force for this case.
-fn select_params(program: &Program, facts: &[Value]) -> (Vec<Value>, Vec<ParamChoice>) {
+/// Empties a buffer and fills it with `len` copies of `value`, keeping its allocation.
+fn reset<T: Clone>(buf: &mut Vec<T>, len: usize, value: T) {
+    buf.clear();
+    buf.resize(len, value);
+}
+
+/// The value of a parameter in force for this case, by the choice made for it.
+fn param_value<'a>(program: &'a Program, choices: &[ParamChoice], p: ParamId) -> Option<&'a Value> {
+    let version = choices.get(p)?.version?;
+    program
+        .params
+        .get(p)?
+        .versions
+        .get(version)
+        .map(|v| &v.value)
+}
+
+/// Chooses the value of each parameter in force for this case.
+fn select_params(program: &Program, facts: &[Value], choices: &mut Vec<ParamChoice>) {
     let date_of = |f: Option<usize>| match f.and_then(|f| facts.get(f)) {
         Some(Value::Date(d)) => Some(*d),
         _ => None,
     };
     let conduct = date_of(program.conduct_date);
     let judgment = date_of(program.judgment_date);
-    let mut values = Vec::with_capacity(program.params.len());
-    let mut choices = Vec::with_capacity(program.params.len());
+    choices.clear();
     for p in &program.params {
         let undated = p.versions.len() == 1
             && p.versions
@@ -150,109 +162,130 @@ fn select_params(program: &Program, facts: &[Value]) -> (Vec<Value>, Vec<ParamCh
                 }
             }
         }
-        values.push(
-            choice
-                .version
-                .and_then(|v| p.versions.get(v))
-                .map_or(Value::Unknown, |v| v.value.clone()),
-        );
         choices.push(choice);
     }
-    (values, choices)
 }
 
-struct Evaluator<'a> {
+struct Evaluator<'a, 'o> {
     program: &'a Program,
     facts: &'a [Value],
-    params: Vec<Value>,
-    conclusions: Vec<Value>,
-    complete: Vec<bool>,
-    rules: Vec<Option<RuleStatus>>,
-    errors: Vec<Diagnostic>,
+    /// Conclusion values, completeness, rule statuses and parameter choices, written in place.
+    out: &'o mut Outcome,
     /// The record under 其中.
     record: Option<&'a Record>,
+    /// Members of the set conclusion being concluded (kept to reuse its allocation).
+    picked: Vec<u32>,
 }
 
-impl<'a> Evaluator<'a> {
+/// What the rules of one conclusion came to.
+#[derive(Default)]
+struct Tally {
+    /// A rule fired.
+    fired: bool,
+    /// A rule is undecided.
+    open: bool,
+}
+
+impl<'a> Evaluator<'a, '_> {
+    /// Computes conclusion `c` from its rules. The checker has tabulated what each rule does to
+    /// it ([`crate::check::ConclusionDef::effects`]), in source order, so this walks one table.
     fn conclude(&mut self, c: usize) {
-        let Some(def) = self.program.conclusions.get(c) else {
+        let program = self.program;
+        let Some(def) = program.conclusions.get(c) else {
             return;
         };
-        let mut fired = Vec::new();
-        let mut undecided = Vec::new();
-        for &r in &def.rules {
-            match self.rule(r) {
-                RuleStatus::Fired => fired.push(r),
-                RuleStatus::Undecided => undecided.push(r),
-                _ => {}
-            }
-        }
-        let effects = |rules: &[RuleId]| -> Vec<Effect> {
-            rules
-                .iter()
-                .filter_map(|&r| self.program.rules.get(r))
-                .flat_map(|r| r.effects.iter().copied())
-                .filter(|e| e.target() == c)
-                .collect()
-        };
+        let mut tally = Tally::default();
+        // Every rule is evaluated even once the value is settled: reports list all that fired.
         let value = match def.kind {
-            ConclusionKind::Tri => match (fired.is_empty(), undecided.is_empty()) {
-                (false, _) => Value::Bool(true),
-                (true, true) => Value::Bool(false),
-                (true, false) => Value::Unknown,
-            },
+            ConclusionKind::Tri => {
+                for &(r, _) in &def.effects {
+                    self.count(&mut tally, r);
+                }
+                match (tally.fired, tally.open) {
+                    (true, _) => Value::Bool(true),
+                    (false, false) => Value::Bool(false),
+                    (false, true) => Value::Unknown,
+                }
+            }
             ConclusionKind::Word(e) => {
-                let word_of = |eff: &Effect| match eff {
-                    Effect::SetWord(_, w) => Some(*w),
-                    _ => None,
-                };
-                let fired_words: Vec<u16> = effects(&fired).iter().filter_map(word_of).collect();
-                let open_words: Vec<u16> = effects(&undecided).iter().filter_map(word_of).collect();
-                if e == MODALITY {
-                    // Strongest first: 应当 (0) > 一般应当 (1) > 可以 (2).
-                    let best = fired_words.iter().min().copied();
-                    let stronger_open = open_words.iter().any(|w| best.is_none_or(|b| *w < b));
+                // 情态: the strongest word wins (应当 0 > 一般应当 1 > 可以 2); another
+                // enumeration: the first rule in source order that fired.
+                let modality = e == MODALITY;
+                let mut best: Option<u16> = None;
+                let mut strongest_open: Option<u16> = None;
+                for &(r, effect) in &def.effects {
+                    let Effect::SetWord(_, w) = effect else {
+                        self.rule(r);
+                        continue;
+                    };
+                    match self.rule(r) {
+                        RuleStatus::Fired => {
+                            best = match best {
+                                Some(b) if modality => Some(b.min(w)),
+                                Some(b) => Some(b),
+                                None => Some(w),
+                            }
+                        }
+                        RuleStatus::Undecided => {
+                            strongest_open = Some(strongest_open.map_or(w, |o| o.min(w)));
+                        }
+                        _ => {}
+                    }
+                }
+                if modality {
+                    let stronger_open = strongest_open.is_some_and(|o| best.is_none_or(|b| o < b));
                     match (best, stronger_open) {
                         (_, true) => Value::Unknown,
                         (Some(b), false) => Value::Word(b),
                         (None, false) => Value::Word(NOT_APPLICABLE),
                     }
                 } else {
-                    match (fired_words.first(), open_words.is_empty()) {
-                        (Some(w), _) => Value::Word(*w),
-                        (None, true) => self
-                            .program
-                            .enums
-                            .get(e)
-                            .and_then(|d| d.word("不适用"))
-                            .map_or(Value::Unknown, Value::Word),
+                    match (best, strongest_open.is_none()) {
+                        (Some(w), _) => Value::Word(w),
+                        (None, true) => def.fallback.map_or(Value::Unknown, Value::Word),
                         (None, false) => Value::Unknown,
                     }
                 }
             }
             ConclusionKind::Cites | ConclusionKind::Texts => {
-                let mut ids: Vec<u32> = effects(&fired)
-                    .iter()
-                    .filter_map(|e| match e {
-                        Effect::AddCite(_, id) | Effect::AddText(_, id) => Some(*id),
-                        _ => None,
-                    })
-                    .collect();
-                ids.sort_unstable();
-                ids.dedup();
-                if let Some(slot) = self.complete.get_mut(c) {
-                    *slot = undecided.is_empty();
+                let mut picked = std::mem::take(&mut self.picked);
+                picked.clear();
+                for &(r, effect) in &def.effects {
+                    let status = self.count(&mut tally, r);
+                    if let (RuleStatus::Fired, Effect::AddCite(_, id) | Effect::AddText(_, id)) =
+                        (status, effect)
+                    {
+                        picked.push(id);
+                    }
                 }
-                Value::Ids(ids.into())
+                picked.sort_unstable();
+                picked.dedup();
+                if let Some(slot) = self.out.complete.get_mut(c) {
+                    *slot = !tally.open;
+                }
+                let ids = Value::Ids(Arc::from(picked.as_slice()));
+                self.picked = picked;
+                ids
             }
         };
-        if let Some(slot) = self.conclusions.get_mut(c) {
+        if let Some(slot) = self.out.values.get_mut(c) {
             *slot = value;
         }
     }
 
+    /// A rule's status, tallied.
+    fn count(&mut self, tally: &mut Tally, r: RuleId) -> RuleStatus {
+        let status = self.rule(r);
+        match status {
+            RuleStatus::Fired => tally.fired = true,
+            RuleStatus::Undecided => tally.open = true,
+            _ => {}
+        }
+        status
+    }
+
     fn rule(&mut self, r: RuleId) -> RuleStatus {
-        if let Some(Some(s)) = self.rules.get(r) {
+        if let Some(Some(s)) = self.out.rules.get(r) {
             return *s;
         }
         let program = self.program;
@@ -260,7 +293,7 @@ impl<'a> Evaluator<'a> {
             return RuleStatus::Undecided;
         };
         let status = self.rule_status(rule);
-        if let Some(slot) = self.rules.get_mut(r) {
+        if let Some(slot) = self.out.rules.get_mut(r) {
             *slot = Some(status);
         }
         status
@@ -301,27 +334,37 @@ impl<'a> Evaluator<'a> {
     }
 
     fn fail(&mut self, e: &Expr, message: &str) -> Value {
-        self.errors.push(
+        self.out.errors.push(
             Diagnostic::error(Code::Eval, e.span, message.to_string())
                 .with_help("请检查案件中的数额与日期是否过大或有误"),
         );
         Value::Unknown
     }
 
+    /// A leaf's value borrowed from the program or the case (no clone of lists, texts or
+    /// sets, and no reference count touched: constants are shared by all threads of a batch);
+    /// anything else computed.
+    fn operand(&mut self, e: &'a Expr) -> Cow<'a, Value> {
+        let program = self.program;
+        let found = match &e.node {
+            Node::Const(v) => Some(v),
+            Node::Fact(f) => self.facts.get(*f),
+            Node::Param(p) => param_value(program, &self.out.params, *p),
+            Node::Field(i) => self.record.and_then(|r| r.get(*i)),
+            _ => return Cow::Owned(self.eval(e)),
+        };
+        found.map_or(Cow::Owned(Value::Unknown), Cow::Borrowed)
+    }
+
     fn eval(&mut self, e: &'a Expr) -> Value {
         match &e.node {
-            Node::Const(v) => v.clone(),
-            Node::Fact(f) => self.facts.get(*f).cloned().unwrap_or_default(),
-            Node::Param(p) => self.params.get(*p).cloned().unwrap_or_default(),
-            Node::Conclusion(c) => match (self.conclusions.get(*c), self.complete.get(*c)) {
+            Node::Const(_) | Node::Fact(_) | Node::Param(_) | Node::Field(_) => {
+                self.operand(e).into_owned()
+            }
+            Node::Conclusion(c) => match (self.out.values.get(*c), self.out.complete.get(*c)) {
                 (Some(v), Some(true)) => v.clone(),
                 _ => Value::Unknown,
             },
-            Node::Field(i) => self
-                .record
-                .and_then(|r| r.get(*i))
-                .cloned()
-                .unwrap_or_default(),
             Node::Not(x) => tri(value::not(self.truth(x))),
             Node::And(a, b) => {
                 let a = self.truth(a);
@@ -338,14 +381,15 @@ impl<'a> Evaluator<'a> {
                 tri(value::or(a, self.truth(b)))
             }
             Node::Cmp(op, l, r, pending) => {
-                let (l, r) = (self.eval(l), self.eval(r));
+                let (l, r) = (self.operand(l), self.operand(r));
                 tri(self.compare(*op, &l, &r, *pending))
             }
             Node::Member(elem, set, negated, pending) => {
-                let (el, set) = (self.eval(elem), self.eval(set));
-                let (Value::Word(w), Value::Words(mask)) = (el, set) else {
+                let (el, set) = (self.operand(elem), self.operand(set));
+                let (Value::Word(w), Value::Words(mask)) = (el.as_ref(), set.as_ref()) else {
                     return Value::Unknown;
                 };
+                let (w, mask) = (*w, *mask);
                 let inside = mask & (1u64 << w) != 0;
                 if !inside && self.is_pending(*pending, w) {
                     return Value::Unknown;
@@ -353,8 +397,8 @@ impl<'a> Evaluator<'a> {
                 Value::Bool(inside != *negated)
             }
             Node::NonEmpty(x, want) => {
-                let nonempty = match self.eval(x) {
-                    Value::Words(m) => m != 0,
+                let nonempty = match self.operand(x).as_ref() {
+                    Value::Words(m) => *m != 0,
                     Value::Ids(ids) => !ids.is_empty(),
                     Value::List(l) => !l.is_empty(),
                     _ => return Value::Unknown,
@@ -406,7 +450,7 @@ impl<'a> Evaluator<'a> {
                 }
                 _ => Value::Unknown,
             },
-            Node::Known(x, want) => Value::Bool(self.eval(x).is_known() == *want),
+            Node::Known(x, want) => Value::Bool(self.operand(x).is_known() == *want),
         }
     }
 
@@ -518,9 +562,10 @@ fn eq_op(op: CmpOp, equal: bool) -> Tri {
 
 /// For each undecided (or incomplete) conclusion, the unknown facts its undecided rules read,
 /// following undecided conclusions they read in turn.
-fn needs(program: &Program, facts: &[Value], ev: &Evaluator<'_>) -> Vec<Vec<usize>> {
+fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<usize>> {
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); program.conclusions.len()];
-    let param_unknown = |p: ParamId| ev.params.get(p).is_none_or(|v| !v.is_known());
+    let param_unknown =
+        |p: ParamId| param_value(program, &ev.params, p).is_none_or(|v| !v.is_known());
     let fact_open = |f: usize| match facts.get(f) {
         None | Some(Value::Unknown) => true,
         Some(Value::Word(w)) => program.facts.get(f).is_some_and(|d| match d.ty {
@@ -535,7 +580,7 @@ fn needs(program: &Program, facts: &[Value], ev: &Evaluator<'_>) -> Vec<Vec<usiz
         _ => false,
     };
     for &c in &program.order {
-        let decided = ev.conclusions.get(c).is_some_and(Value::is_known)
+        let decided = ev.values.get(c).is_some_and(Value::is_known)
             && ev.complete.get(c).copied().unwrap_or(true);
         if decided {
             continue;
