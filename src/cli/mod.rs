@@ -3,6 +3,7 @@
 
 pub mod batch;
 mod check;
+mod coverage;
 mod eval;
 mod explain;
 mod fmt;
@@ -100,12 +101,15 @@ enum Command {
     },
     /// 运行规则文件中的示例和案例库（tests/cases），逐一比对预期结论
     #[command(
-        after_help = "示例：\n  ruling test\n  ruling test tests/cases/意见6-1-本人账户三个-30万.toml\n\n退出码：0 全部通过，1 有失败"
+        after_help = "示例：\n  ruling test\n  ruling test tests/cases/意见6-1-本人账户三个-30万.toml\n  ruling test --coverage\n\n退出码：0 全部通过，1 有失败"
     )]
     Test {
         /// 案件文件或目录（默认：tests/cases，如存在）
         #[arg(value_name = "路径")]
         paths: Vec<PathBuf>,
+        /// 另外报告规则覆盖：按条文列出哪些规则被案件触发、从未触发或始终待定
+        #[arg(long)]
+        coverage: bool,
     },
     /// 批量评估：每行一个 JSON 案件，每行输出一个结果，顺序与输入一致，使用全部处理器核心
     #[command(
@@ -195,7 +199,7 @@ pub fn run() -> i32 {
             conclusion,
             closed_world,
         } => explain::run(rules, &case, &conclusion, closed_world),
-        Command::Test { paths } => test::run(rules, &paths),
+        Command::Test { paths, coverage } => test::run(rules, &paths, coverage),
         Command::Batch {
             input,
             closed_world,

@@ -1,6 +1,7 @@
 //! `ruling test`: the examples inside the rule files and the case corpus, each compared with
 //! its expected conclusions.
 
+use super::coverage::{Coverage, Origin};
 use super::{case_files, load_case, load_rules, OK, PROBLEMS};
 use crate::case::close_world;
 use crate::check::Program;
@@ -9,7 +10,7 @@ use crate::eval::{evaluate, Options, Outcome, RuleStatus};
 use crate::report::{conclusion_value, shown};
 use std::path::{Path, PathBuf};
 
-pub(super) fn run(dir: Option<&Path>, paths: &[PathBuf]) -> i32 {
+pub(super) fn run(dir: Option<&Path>, paths: &[PathBuf], coverage: bool) -> i32 {
     let (rules, program) = match load_rules(dir) {
         Ok(x) => x,
         Err(code) => return code,
@@ -17,6 +18,7 @@ pub(super) fn run(dir: Option<&Path>, paths: &[PathBuf]) -> i32 {
     println!("规则集 {}（指纹 {}）", rules.origin, rules.fingerprint);
     let mut passed = 0usize;
     let mut failed = 0usize;
+    let mut cov = coverage.then(|| Coverage::new(&program));
     for ex in &program.examples {
         let mut facts = vec![Value::Unknown; program.facts.len()];
         for (f, v) in &ex.facts {
@@ -30,7 +32,8 @@ pub(super) fn run(dir: Option<&Path>, paths: &[PathBuf]) -> i32 {
             .map_or("", |f| f.name.as_str());
         let (line, _) = program.sources.line_col(ex.span.file, ex.span.start);
         let label = format!("示例 {}（{file}:{line}）", ex.name);
-        if check_one(&program, &label, facts, ex.closed_world, &ex.expect) {
+        let record = cov.as_mut().map(|c| (c, Origin::Example));
+        if check_one(&program, &label, facts, ex.closed_world, &ex.expect, record) {
             passed += 1;
         } else {
             failed += 1;
@@ -50,12 +53,14 @@ pub(super) fn run(dir: Option<&Path>, paths: &[PathBuf]) -> i32 {
         match load_case(&program, &path) {
             Ok(case) => {
                 let label = format!("案例 {}", path.display());
+                let record = cov.as_mut().map(|c| (c, Origin::Corpus));
                 if check_one(
                     &program,
                     &label,
                     case.facts,
                     case.closed_world,
                     &case.expect,
+                    record,
                 ) {
                     passed += 1;
                 } else {
@@ -74,6 +79,9 @@ pub(super) fn run(dir: Option<&Path>, paths: &[PathBuf]) -> i32 {
             }
         }
     }
+    if let Some(c) = &cov {
+        print!("{}", c.render(&program));
+    }
     println!("{passed} passed, {failed} failed");
     if failed == 0 {
         OK
@@ -88,11 +96,15 @@ fn check_one(
     mut facts: Vec<Value>,
     closed: bool,
     expect: &[(usize, serde_json::Value)],
+    coverage: Option<(&mut Coverage, Origin)>,
 ) -> bool {
     if closed {
         close_world(program, &mut facts);
     }
     let outcome = evaluate(program, &facts, Options { needs: true });
+    if let Some((c, origin)) = coverage {
+        c.record(&outcome, origin);
+    }
     let mut wrong = Vec::new();
     for (c, want) in expect {
         let got = conclusion_value(program, &outcome, *c);
