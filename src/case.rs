@@ -299,8 +299,40 @@ pub fn parse_amount(s: &str) -> Option<Decimal> {
         .checked_mul(Decimal::from(factor))
 }
 
+/// Whether an amount that [`parse_amount`] refused is well formed but too large (more digits
+/// than an exact decimal holds), so that the message can say so.
+fn amount_too_large(s: &str) -> bool {
+    let digits: String = s
+        .trim()
+        .trim_end_matches(['元', '万', '亿'])
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，'))
+        .collect();
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    !whole.is_empty()
+        && whole.chars().all(|c| c.is_ascii_digit())
+        && parts
+            .next()
+            .is_none_or(|f| f.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// A date written `YYYY-MM-DD` with a four-digit year, as rule files and TOML write dates
+/// (chrono alone would also take `+10000-01-01`, a year no case can have).
 fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    let s = s.trim();
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 fn parse_period(s: &str) -> Option<Period> {
@@ -361,6 +393,11 @@ pub fn typed(program: &Program, ty: Type, raw: &Raw, key: &str) -> Result<Value,
             Raw::Dec(d) => non_negative(*d, "金额"),
             Raw::Str(s) => match parse_amount(s) {
                 Some(d) => non_negative(d, "金额"),
+                None if amount_too_large(s) => Err(case_error(
+                    key,
+                    format!("金额“{s}”超出可表示的范围"),
+                    "金额最多约 28 位有效数字；请检查是否多打了数字",
+                )),
                 None => Err(case_error(
                     key,
                     format!("无法识别的金额“{s}”"),

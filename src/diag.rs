@@ -158,13 +158,87 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
 struct Located<'a> {
     diag: &'a Diagnostic,
     source: Option<CharColumns>,
+    /// The diagnostic's span within `source`.
+    span: Option<SourceSpan>,
 }
 
-/// Source text whose columns count characters, not bytes, so that the `行:列` miette prints
-/// matches what an editor shows for Chinese text.
+/// The part of a source text drawn under a diagnostic, whose columns count characters, not
+/// bytes, so that the `行:列` miette prints matches what an editor shows for Chinese text.
+/// Only the lines around the problem are kept, and of a very long line only a window around
+/// it, so that drawing stays small and fast whatever the file.
 struct CharColumns {
     name: String,
     text: String,
+    /// The 0-based line number of the excerpt's first line in the whole file.
+    first_line: usize,
+    /// Characters of the first line cut off before the excerpt (less the `…` put there).
+    column_shift: usize,
+}
+
+/// The longest excerpt drawn whole, in bytes; longer lines are cut to a window.
+const MAX_EXCERPT: usize = 2000;
+/// How many bytes of a long line are drawn on each side of the problem.
+const LINE_WINDOW: usize = 160;
+/// The most diagnostics drawn with their source; past them only a count is printed.
+const MAX_DRAWN: usize = 100;
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The lines around `span` (one of context on each side, as miette draws them), or a window
+/// of a long line, and the span's place in that excerpt.
+fn excerpt(name: &str, text: &str, span: Span) -> (CharColumns, SourceSpan) {
+    let start = floor_boundary(text, span.start);
+    let end = floor_boundary(text, span.end()).max(start);
+    let line_start = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line_end = text
+        .get(end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| end + i);
+    let from = match line_start.checked_sub(1) {
+        Some(nl) => text
+            .get(..nl)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1),
+        None => 0,
+    };
+    let to = match text.get(line_end + 1..) {
+        Some(rest) => rest.find('\n').map_or(text.len(), |i| line_end + 1 + i),
+        None => text.len(),
+    };
+    let chars = |a: usize, b: usize| text.get(a..b).map_or(0, |t| t.chars().count());
+    if to - from <= MAX_EXCERPT {
+        let first_line = text.get(..from).map_or(0, |t| t.matches('\n').count());
+        let columns = CharColumns {
+            name: name.to_string(),
+            text: text.get(from..to).unwrap_or("").to_string(),
+            first_line,
+            column_shift: 0,
+        };
+        return (columns, SourceSpan::new((start - from).into(), end - start));
+    }
+    let shown_end = floor_boundary(text, end.min(start + LINE_WINDOW));
+    let lo = floor_boundary(text, start.saturating_sub(LINE_WINDOW).max(line_start));
+    let hi = floor_boundary(text, (shown_end + LINE_WINDOW).min(line_end)).max(shown_end);
+    let prefix = if lo > line_start { "…" } else { "" };
+    let suffix = if hi < line_end { "…" } else { "" };
+    let window = text.get(lo..hi).unwrap_or("");
+    let columns = CharColumns {
+        name: name.to_string(),
+        text: format!("{prefix}{window}{suffix}"),
+        first_line: text.get(..lo).map_or(0, |t| t.matches('\n').count()),
+        column_shift: chars(line_start, lo).saturating_sub(prefix.chars().count()),
+    };
+    let offset = prefix.len() + (start - lo);
+    (columns, SourceSpan::new(offset.into(), shown_end - start))
 }
 
 impl SourceCode for CharColumns {
@@ -181,15 +255,18 @@ impl SourceCode for CharColumns {
             .get(..start)
             .and_then(|t| t.rfind('\n'))
             .map_or(0, |i| i + 1);
-        let column = self
+        let mut column = self
             .text
             .get(line_start..start)
             .map_or(0, |t| t.chars().count());
+        if inner.line() == 0 {
+            column += self.column_shift;
+        }
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             *inner.span(),
-            inner.line(),
+            inner.line() + self.first_line,
             column,
             inner.line_count(),
         )))
@@ -234,11 +311,11 @@ impl miette::Diagnostic for Located<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.diag.span?;
+        let span = self.span?;
         self.source.as_ref()?;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             self.diag.label.clone(),
-            span.source_span(),
+            span,
         ))))
     }
 }
@@ -250,17 +327,25 @@ pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
         .with_width(100)
         .with_links(false);
     let mut out = String::new();
-    for diag in diags {
-        let source = diag.span.and_then(|span| {
+    for (i, diag) in diags.iter().enumerate() {
+        if i == MAX_DRAWN {
+            out.push_str(&format!(
+                "……另有 {} 个问题未显示；请先改正以上问题。\n\n",
+                diags.len() - MAX_DRAWN
+            ));
+            break;
+        }
+        let placed = diag.span.and_then(|span| {
             let file = sources.get(span.file)?;
             let (line, col) = sources.line_col(span.file, span.start);
             out.push_str(&format!("{}:{}:{}\n", file.name, line, col));
-            Some(CharColumns {
-                name: file.name.clone(),
-                text: file.text.to_string(),
-            })
+            Some(excerpt(&file.name, &file.text, span))
         });
-        let located = Located { diag, source };
+        let (source, span) = match placed {
+            Some((s, span)) => (Some(s), Some(span)),
+            None => (None, None),
+        };
+        let located = Located { diag, source, span };
         if handler.render_report(&mut out, &located).is_err() {
             out.push_str(&format!("{}: {}\n", diag.code.as_str(), diag.message));
         }

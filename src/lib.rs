@@ -11,6 +11,7 @@ pub mod cli;
 pub mod diag;
 pub mod eval;
 pub mod format;
+pub mod fuzzing;
 pub mod generate;
 pub mod report;
 pub mod ruleset;

@@ -22,6 +22,11 @@ use std::sync::OnceLock;
 /// time stays linear in the text and needs no call limit.
 pub const MAX_NESTING: usize = 64;
 
+/// The deepest a condition or calculation may be as a tree: each 且, 或, 非, operator and pair
+/// of brackets adds a level. The checker and the interpreter walk the tree recursively, so a
+/// longer chain (`甲 且 乙 且 …` a hundred thousand times, `非 非 非 …`) is refused here.
+pub const MAX_EXPR_DEPTH: usize = 128;
+
 /// Parses and lowers one file. On a syntax error the module is empty and the error is reported.
 pub fn parse_file(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
     if let Some(diag) = check_nesting(file, text) {
@@ -705,7 +710,48 @@ impl Lower {
         self.arith(pair)
     }
 
+    /// Refuses a chain of operators too long to build as a tree (a Pratt parser recurses once
+    /// per prefix operator, and every later stage once per level).
+    fn chain_too_long(&mut self, pair: &Pair<'_, Rule>, operators: &[Rule]) -> bool {
+        let operators = pair
+            .clone()
+            .into_inner()
+            .filter(|p| operators.contains(&p.as_rule()))
+            .count();
+        if operators > MAX_EXPR_DEPTH {
+            self.too_deep(self.span(pair));
+            return true;
+        }
+        false
+    }
+
+    fn too_deep(&mut self, span: Span) {
+        self.diags.push(
+            Diagnostic::error(
+                Code::TooDeep,
+                span,
+                format!("条件或算式过长：超过 {MAX_EXPR_DEPTH} 层运算"),
+            )
+            .with_label("这个条件")
+            .with_help("请把条件拆成几条规则或中间结论，每个条件只写几项"),
+        );
+    }
+
+    /// The tree of a lowered condition, unless it is deeper than [`MAX_EXPR_DEPTH`]. The
+    /// operands were checked before, so the walk itself stays shallow.
+    fn bounded(&mut self, e: Option<Expr>) -> Option<Expr> {
+        let e = e?;
+        if depth(&e) > MAX_EXPR_DEPTH {
+            self.too_deep(e.span);
+            return None;
+        }
+        Some(e)
+    }
+
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Option<Expr> {
+        if self.chain_too_long(&pair, &[Rule::not_op, Rule::and_op, Rule::or_op]) {
+            return None;
+        }
         let mut failed = false;
         let file = self.file;
         let result = logic_pratt()
@@ -736,7 +782,7 @@ impl Lower {
         if failed {
             None
         } else {
-            result
+            self.bounded(result)
         }
     }
 
@@ -819,6 +865,18 @@ impl Lower {
     }
 
     fn arith(&mut self, pair: Pair<'_, Rule>) -> Option<Expr> {
+        if self.chain_too_long(
+            &pair,
+            &[
+                Rule::neg_op,
+                Rule::add_op,
+                Rule::sub_op,
+                Rule::mul_op,
+                Rule::div_op,
+            ],
+        ) {
+            return None;
+        }
         let mut failed = false;
         let file = self.file;
         let result = arith_pratt()
@@ -853,7 +911,7 @@ impl Lower {
         if failed {
             None
         } else {
-            result
+            self.bounded(result)
         }
     }
 
@@ -998,6 +1056,28 @@ const KEYWORDS: [&str; 56] = [
     "较低者有利",
     "封闭世界",
 ];
+
+/// How many levels a condition's tree has. Called only on trees whose parts were bounded.
+fn depth(e: &Expr) -> usize {
+    let children: Vec<&Expr> = match &e.kind {
+        ExprKind::Lit(_) | ExprKind::Name(_) => Vec::new(),
+        ExprKind::Set(items) => items.iter().collect(),
+        ExprKind::Not(x) | ExprKind::NonEmpty(x, _) | ExprKind::Neg(x) | ExprKind::Known(x, _) => {
+            vec![x]
+        }
+        ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::Compare(_, a, b)
+        | ExprKind::Arith(_, a, b)
+        | ExprKind::Age(a, b)
+        | ExprKind::Member {
+            elem: a, set: b, ..
+        } => vec![a, b],
+        ExprKind::Within { date, end, period } => vec![date, end, period],
+        ExprKind::Aggregate { filter, .. } => filter.iter().map(|f| &**f).collect(),
+    };
+    1 + children.into_iter().map(depth).max().unwrap_or(0)
+}
 
 /// Splits a glued unit such as `万元且` into the known unit at its start, if any.
 fn split_known_unit(s: &str) -> (Option<&'static str>, &str) {

@@ -88,6 +88,19 @@ pub(super) fn convert(err: &Error<Rule>, file: FileId, text: &str) -> Diagnostic
     };
     let found = found_word(text, at);
     let span = Span::new(file, at, at + found.len().max(usize::from(at < text.len())));
+    if let ErrorVariant::CustomError { message } = &err.variant {
+        // pest stops by itself before its recursion exhausts the stack or its call budget.
+        let (code, what) = if message.contains("stack") {
+            (Code::TooDeep, "嵌套过深（括号、引号或 集合<…> 层层相套）")
+        } else {
+            (Code::TooLarge, "规则文件过于复杂，解析步数超出上限")
+        };
+        return Diagnostic::error(code, span, format!("{what}，无法继续解析"))
+            .with_label("从这里开始过深")
+            .with_help(
+                "请把规则拆短：每条规则的括号、引号不超过几层，长条件拆成几条规则或中间结论",
+            );
+    }
     let mut expected: Vec<&str> = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             positives.iter().filter_map(|r| friendly(*r)).collect()
