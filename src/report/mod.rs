@@ -5,6 +5,7 @@ mod explain;
 mod json;
 mod markdown;
 mod text;
+mod validity;
 
 pub use explain::explain;
 pub use json::to_json;
@@ -219,6 +220,7 @@ pub fn shown(value: &J) -> String {
 /// The basis of a fired rule.
 pub fn basis(program: &Program, facts: &[Value], outcome: &Outcome, r: usize) -> Option<Basis> {
     let rule = program.rules.get(r)?;
+    let case_facts = facts;
     let facts = rule
         .reads_facts
         .iter()
@@ -238,24 +240,7 @@ pub fn basis(program: &Program, facts: &[Value], outcome: &Outcome, r: usize) ->
         .filter_map(|&p| {
             let def = program.params.get(p)?;
             let choice = outcome.params.get(p)?;
-            let shown = match choice.version.and_then(|v| def.versions.get(v)) {
-                Some(v) => {
-                    let mut s = format!("{}（{}", v.shown, program.cite(def.cite));
-                    if v.from.is_some() || v.until.is_some() {
-                        s.push_str(&format!(
-                            "；有效期 {} 至 {}",
-                            v.from.map_or("—".into(), |d| d.to_string()),
-                            v.until.map_or("—".into(), |d| d.to_string())
-                        ));
-                    }
-                    if choice.lenient {
-                        s.push_str("；依刑法第12条从旧兼从轻适用裁判时的规定");
-                    }
-                    s.push('）');
-                    s
-                }
-                None => "待定（行为日期未知，无法确定适用的标准）".into(),
-            };
+            let shown = validity::param_shown(program, case_facts, def, choice);
             Some((def.name.clone(), shown))
         })
         .collect();
