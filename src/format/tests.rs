@@ -197,3 +197,36 @@ fn empty_and_comment_only_files() {
         "# 只有注释\n\n# 第二条\n"
     );
 }
+
+/// Comments on every line, at the end of every line, and between every two lines of every
+/// shipped file: all kept, the meaning unchanged, and a second run changes nothing.
+#[test]
+fn comments_in_every_place_of_the_shipped_files_survive() {
+    for (name, text) in shipped() {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut variants = Vec::new();
+        let mut trailing = String::new();
+        let mut own = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            if l.trim().is_empty() || l.trim_start().starts_with('#') {
+                trailing.push_str(l);
+            } else {
+                trailing.push_str(&format!("{l}  # 尾{i}"));
+            }
+            trailing.push('\n');
+            own.push_str(&format!("  # 行{i}\n{l}\n"));
+        }
+        variants.push(trailing);
+        variants.push(own);
+        for v in variants {
+            let out = match format_source(&v) {
+                Ok(o) => o,
+                Err(d) => panic!("{name}: {d:?}"),
+            };
+            let count = |s: &str| comments::scan(s).len();
+            assert_eq!(count(&out), count(&v), "{name}");
+            assert_eq!(parse(&out), parse(&v), "{name}");
+            assert_eq!(fmt(&out), out, "{name}: not idempotent\n{out}");
+        }
+    }
+}
