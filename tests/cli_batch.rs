@@ -123,7 +123,7 @@ fn a_bad_line_is_reported_and_the_rest_go_on() {
     let error = |i: usize| out[i]["error"].as_str().unwrap_or_default().to_string();
     assert_eq!(out[0]["case"], "甲");
     assert!(out[0].get("error").is_none());
-    assert!(error(1).contains("JSON 格式错误"), "{}", error(1));
+    assert!(error(1).starts_with("JSON 不完整（第 "), "{}", error(1));
     assert!(
         error(2).contains("“电话卡数”") && error(2).contains("整数"),
         "{}",
@@ -245,4 +245,20 @@ fn batch_agrees_with_eval_on_the_corpus() {
         // Same names in the same order (CONTRACT.md §5: every conclusion in every result).
         assert!(got.keys().eq(expected.keys()), "{}", file.display());
     }
+}
+
+#[test]
+fn a_line_longer_than_a_case_file_is_skipped_and_reported() {
+    let mut input = "{\"案件\": \"甲\"}\n{\"案件\": \"".as_bytes().to_vec();
+    input.extend(std::iter::repeat_n(b'x', 17 * 1024 * 1024));
+    input.extend_from_slice("\"}\n{\"案件\": \"丙\"}\n".as_bytes());
+    let o = ruling_stdin(&["batch", "-"], &input);
+    assert_eq!(o.status.code(), Some(0));
+    let out = results(&o);
+    assert_eq!(out.len(), 3);
+    assert_eq!(out[0]["case"], "甲");
+    assert_eq!(out[1]["line"], 2);
+    assert!(out[1]["error"].as_str().unwrap().contains("超过 16 MiB"));
+    assert_eq!(out[2]["case"], "丙");
+    assert_eq!(out[2]["line"], 3);
 }

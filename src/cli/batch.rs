@@ -4,12 +4,12 @@
 //! The input is read in bounded chunks. While the worker threads evaluate one chunk, the reading
 //! thread writes the results of the previous chunk and reads the next one (`rayon::join`), so
 //! neither the cores nor the disk wait for each other and at most two chunks are ever held. The
-//! buffers of both chunks are reused from one chunk to the next; a line longer than a case file
-//! may be is reported as an error for that line and skipped without being held.
+//! buffers of both chunks are reused from one chunk to the next. A line longer than a case file
+//! may be ([`case::MAX_CASE_BYTES`]) is skipped without being held and reported as an error.
 //!
-//! Each line goes through the same case reading as `ruling eval` (JSON → [`crate::case::Raw`] →
-//! typed facts), evaluation without explanations or `needs`, and the value mapping of
-//! CONTRACT.md §5 ([`crate::report::conclusion_value`]). A bad line gives
+//! Each line is read straight into [`crate::case::Raw`] and typed by the same conversion as
+//! `ruling eval` ([`case::case_from_raw`]); it is evaluated without explanations or `needs`, and
+//! the values of CONTRACT.md §5 are written from names quoted once per run. A bad line gives
 //! `{"line": N, "error": "…"}` and the rest go on.
 
 use super::{load_rules, BAD_INPUT, OK};
@@ -112,12 +112,12 @@ fn progress_bar(size: Option<u64>) -> ProgressBar {
     let bar = match size {
         Some(total) => ProgressBar::new(total).with_style(
             ProgressStyle::with_template(
-                "{bar:40} {bytes}/{total_bytes}  {msg}  {elapsed_precise}，约剩 {eta}",
+                "{wide_bar} {bytes}/{total_bytes} {msg} 约剩 {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         ),
         None => ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} {bytes}  {msg}  {elapsed_precise}")
+            ProgressStyle::with_template("{spinner} {bytes} {msg} {elapsed}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         ),
     };
@@ -130,7 +130,7 @@ fn progress_bar(size: Option<u64>) -> ProgressBar {
 struct Slot {
     /// 1-based line number in the input.
     number: u64,
-    /// The line, without its line break; `None` when it was too long to keep.
+    /// The line, without its line break (empty when it was too long to keep).
     text: Vec<u8>,
     /// The line exceeded [`case::MAX_CASE_BYTES`] and was not kept.
     too_long: bool,
@@ -193,6 +193,9 @@ impl Chunk {
             // A buffer that once held a huge line should not stay huge.
             if slot.text.capacity() > 1 << 20 {
                 slot.text = Vec::new();
+            }
+            if slot.result.capacity() > 1 << 20 {
+                slot.result = Vec::new();
             }
         }
         Ok(())

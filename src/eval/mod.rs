@@ -65,6 +65,11 @@ pub struct Outcome {
     pub needs: Vec<Vec<usize>>,
     /// Arithmetic or calendar errors met (overflow, division by zero, dates out of range).
     pub errors: Vec<Diagnostic>,
+    /// The sets of the previous case evaluated into this outcome, by conclusion: a set equal
+    /// to the last one is shared rather than allocated again (in a batch, most are).
+    recycled: Vec<Option<Arc<[u32]>>>,
+    /// Members of the set conclusion being concluded (kept to reuse its allocation).
+    picked: Vec<u32>,
 }
 
 /// Evaluates the program on a case's facts (closed world already applied if wanted).
@@ -78,6 +83,12 @@ pub fn evaluate(program: &Program, facts: &[Value], options: Options) -> Outcome
 /// case after case without allocating for the outcome.
 pub fn evaluate_into(program: &Program, facts: &[Value], options: Options, out: &mut Outcome) {
     select_params(program, facts, &mut out.params);
+    out.recycled.resize(program.conclusions.len(), None);
+    for (value, spare) in out.values.iter_mut().zip(out.recycled.iter_mut()) {
+        if let Value::Ids(ids) = std::mem::take(value) {
+            *spare = Some(ids);
+        }
+    }
     reset(&mut out.values, program.conclusions.len(), Value::Unknown);
     reset(&mut out.complete, program.conclusions.len(), true);
     reset(&mut out.rules, program.rules.len(), None);
@@ -88,7 +99,6 @@ pub fn evaluate_into(program: &Program, facts: &[Value], options: Options, out: 
         facts,
         out,
         record: None,
-        picked: Vec::new(),
     };
     for &c in &program.order {
         ev.conclude(c);
@@ -173,8 +183,6 @@ struct Evaluator<'a, 'o> {
     out: &'o mut Outcome,
     /// The record under 其中.
     record: Option<&'a Record>,
-    /// Members of the set conclusion being concluded (kept to reuse its allocation).
-    picked: Vec<u32>,
 }
 
 /// What the rules of one conclusion came to.
@@ -248,7 +256,7 @@ impl<'a> Evaluator<'a, '_> {
                 }
             }
             ConclusionKind::Cites | ConclusionKind::Texts => {
-                let mut picked = std::mem::take(&mut self.picked);
+                let mut picked = std::mem::take(&mut self.out.picked);
                 picked.clear();
                 for &(r, effect) in &def.effects {
                     let status = self.count(&mut tally, r);
@@ -263,9 +271,12 @@ impl<'a> Evaluator<'a, '_> {
                 if let Some(slot) = self.out.complete.get_mut(c) {
                     *slot = !tally.open;
                 }
-                let ids = Value::Ids(Arc::from(picked.as_slice()));
-                self.picked = picked;
-                ids
+                let ids = match self.out.recycled.get_mut(c).and_then(Option::take) {
+                    Some(last) if *last == *picked => last,
+                    _ => Arc::from(picked.as_slice()),
+                };
+                self.out.picked = picked;
+                Value::Ids(ids)
             }
         };
         if let Some(slot) = self.out.values.get_mut(c) {
