@@ -111,10 +111,8 @@ fn progress_bar(size: Option<u64>) -> ProgressBar {
     }
     let bar = match size {
         Some(total) => ProgressBar::new(total).with_style(
-            ProgressStyle::with_template(
-                "{wide_bar} {bytes}/{total_bytes} {msg} 约剩 {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template("{wide_bar} {bytes}/{total_bytes} {msg} 约剩 {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
         ),
         None => ProgressBar::new_spinner().with_style(
             ProgressStyle::with_template("{spinner} {bytes} {msg} {elapsed}")
