@@ -28,7 +28,7 @@ fn report_of(path: &std::path::Path, format: &str) -> String {
     let program = program();
     let text = std::fs::read_to_string(path).unwrap();
     let case = parse_case(
-        &program,
+        program,
         &text,
         path.extension().is_some_and(|e| e == "toml"),
     )
@@ -43,7 +43,7 @@ fn report_of(path: &std::path::Path, format: &str) -> String {
         fingerprint: "[指纹]".into(),
     };
     let r = report::build(
-        &program,
+        program,
         info,
         case.id.clone(),
         &facts,
