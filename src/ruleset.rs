@@ -15,6 +15,8 @@ include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 pub const MAX_RULE_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// The most rule files in one rule set.
 pub const MAX_RULE_FILES: usize = 1000;
+/// The largest rule set read, all files together, in bytes.
+pub const MAX_RULE_SET_BYTES: u64 = 16 * 1024 * 1024;
 
 /// A rule set's files, read but not yet parsed.
 #[derive(Debug, Clone)]
@@ -113,6 +115,21 @@ pub fn read_files(
         return Err(vec![Diagnostic::general(
             Code::TooLarge,
             format!("规则文件超过 {MAX_RULE_FILES} 个"),
+        )
+        .with_help("请检查 --rules 是否指向了正确的目录")]);
+    }
+    let total: u64 = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    if total > MAX_RULE_SET_BYTES {
+        return Err(vec![Diagnostic::general(
+            Code::TooLarge,
+            format!(
+                "“{origin}”中的规则文件合计超过 {} MiB",
+                MAX_RULE_SET_BYTES / 1024 / 1024
+            ),
         )
         .with_help("请检查 --rules 是否指向了正确的目录")]);
     }

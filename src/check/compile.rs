@@ -41,10 +41,14 @@ pub(super) fn compile_rules(program: &mut Program, decls: &Decls<'_>, diags: &mu
         }
         program.rules.push(rule);
     }
-    // 优先于: resolved after all rules exist.
+    // 优先于: resolved after all rules exist (to the first rule of that name).
+    let mut by_name: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (id, r) in decls.rules.iter().enumerate() {
+        by_name.entry(r.name.text.as_str()).or_insert(id);
+    }
     for (id, r) in decls.rules.iter().enumerate() {
         for target in &r.overrides {
-            match decls.rules.iter().position(|x| x.name.text == target.text) {
+            match by_name.get(target.text.as_str()).copied() {
                 Some(t) if t == id => diags.push(
                     Diagnostic::error(Code::Cycle, target.span, "规则不能优先于自己")
                         .with_help("请写出被排除的另一条规则的名称"),
@@ -233,14 +237,16 @@ fn compile_effect(
             }
         }
         (EffectKind::AddText(t), ConclusionKind::Texts) => {
-            let id = match program.texts.iter().position(|x| *x == t.text) {
-                Some(i) => i,
+            let id = match program.text_index.get(&t.text) {
+                Some(&i) => i,
                 None => {
+                    let i = program.texts.len() as TextId;
                     program.texts.push(t.text.clone());
-                    program.texts.len() - 1
+                    program.text_index.insert(t.text.clone(), i);
+                    i
                 }
             };
-            Some(Effect::AddText(c, id as TextId))
+            Some(Effect::AddText(c, id))
         }
         (_, ConclusionKind::Tri) => bad(diags, format!("三值结论直接写名称：则 {}", e.target.text)),
         (_, ConclusionKind::Cites) => bad(
@@ -261,6 +267,10 @@ fn compile_effect(
         ),
     }
 }
+
+/// Past this many diagnostics, unknown names get no "did you mean" (each suggestion searches
+/// every declared name).
+const MAX_SUGGESTIONS: usize = 200;
 
 /// The compilation context of one rule.
 struct Cx<'a> {
@@ -310,7 +320,12 @@ impl Cx<'_> {
         if let Some(&f) = self.program.fact_index.get(name) {
             return self.program.facts.get(f).map(|f| f.ty);
         }
-        if let Some(p) = self.program.params.iter().find(|p| p.name == name) {
+        if let Some(p) = self
+            .program
+            .param_index
+            .get(name)
+            .and_then(|&p| self.program.params.get(p))
+        {
             return Some(p.ty);
         }
         self.program
@@ -456,7 +471,7 @@ impl Cx<'_> {
             let ty = self.program.facts.get(f)?.ty;
             return Some((mk(Node::Fact(f)), ty));
         }
-        if let Some(p) = self.program.params.iter().position(|p| p.name == n) {
+        if let Some(&p) = self.program.param_index.get(n) {
             if !self.params.contains(&p) {
                 self.params.push(p);
             }
@@ -487,6 +502,16 @@ impl Cx<'_> {
                 None => format!("可选的词：{words}"),
             };
             return self.err(Code::NotAWord, span, format!("“{n}”不是此处枚举的词"), help);
+        }
+        if self.diags.len() >= MAX_SUGGESTIONS {
+            // A file with thousands of unknown names: searching every declared name for each
+            // would take minutes, and nobody reads that far.
+            return self.err(
+                Code::Undeclared,
+                span,
+                format!("未声明的名称“{n}”"),
+                "请先用 事实、参数 或 结论 声明这个名称，或检查拼写".to_string(),
+            );
         }
         let mut all: Vec<String> = self.program.facts.iter().map(|f| f.name.clone()).collect();
         all.extend(self.program.params.iter().map(|p| p.name.clone()));

@@ -304,11 +304,13 @@ pub(super) fn literal_value(lit: &LitKind) -> (Value, Type) {
 
 /// Interns a citation and gives its index.
 pub(super) fn intern_cite(program: &mut Program, path: &ast::CitationPath) -> CiteId {
-    if let Some(i) = program.citations.iter().position(|c| c == path) {
-        return i as CiteId;
+    if let Some(&i) = program.cite_index.get(path) {
+        return i;
     }
+    let id = program.citations.len() as CiteId;
     program.citations.push(path.clone());
-    (program.citations.len() - 1) as CiteId
+    program.cite_index.insert(path.clone(), id);
+    id
 }
 
 fn declare_param(
@@ -357,6 +359,9 @@ fn declare_param(
         return;
     }
     let cite = intern_cite(program, &p.cite.path);
+    program
+        .param_index
+        .insert(p.name.text.clone(), program.params.len());
     program.params.push(ParamDef {
         name: p.name.text.clone(),
         ty,

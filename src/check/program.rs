@@ -369,6 +369,12 @@ pub struct Program {
     pub fact_index: HashMap<String, FactId, NameHash>,
     /// Conclusions by name.
     pub conclusion_index: HashMap<String, ConclusionId, NameHash>,
+    /// Citations by their canonical form, so that interning one is no search.
+    pub cite_index: HashMap<CitationPath, CiteId>,
+    /// Texts of 集合<文本> conclusions by content.
+    pub text_index: HashMap<String, TextId, NameHash>,
+    /// Parameters by name.
+    pub param_index: HashMap<String, ParamId, NameHash>,
     /// The fact 行为日期, which selects the parameter values in force.
     pub conduct_date: Option<FactId>,
     /// The fact 裁判日期, for 从旧兼从轻.

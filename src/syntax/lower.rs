@@ -22,16 +22,49 @@ use std::sync::OnceLock;
 /// time stays linear in the text and needs no call limit.
 pub const MAX_NESTING: usize = 64;
 
-/// The deepest a condition or calculation may be as a tree: each 且, 或, 非, operator and pair
-/// of brackets adds a level. The checker and the interpreter walk the tree recursively, so a
-/// longer chain (`甲 且 乙 且 …` a hundred thousand times, `非 非 非 …`) is refused here.
-pub const MAX_EXPR_DEPTH: usize = 128;
+/// The deepest a condition or calculation may be as a tree: each 且, 或, 非 and arithmetic
+/// operator adds a level. The checker and the interpreter walk the tree recursively (the
+/// interpreter on threads with the default 2 MiB stack), so a longer chain (`甲 且 乙 且 …` a
+/// hundred thousand times, `非 非 非 …`) is refused here.
+pub const MAX_EXPR_DEPTH: usize = 64;
+
+/// Files nested deeper than this are lowered on a thread of their own with [`DEEP_STACK`]:
+/// each level of brackets costs the lowering tens of KiB of stack in a debug build, more than
+/// a 2 MiB test or worker thread has for [`MAX_NESTING`] levels.
+const SHALLOW: usize = 8;
+/// The stack of the thread that lowers deeply nested files.
+const DEEP_STACK: usize = 64 * 1024 * 1024;
 
 /// Parses and lowers one file. On a syntax error the module is empty and the error is reported.
 pub fn parse_file(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
-    if let Some(diag) = check_nesting(file, text) {
-        return (Module::default(), vec![diag]);
+    let depth = match check_nesting(file, text) {
+        Ok(depth) => depth,
+        Err(diag) => return (Module::default(), vec![diag]),
+    };
+    if depth <= SHALLOW {
+        return parse_checked(file, text);
     }
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(scope, || parse_checked(file, text));
+        match worker {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                let internal = Diagnostic::error(
+                    Code::Internal,
+                    Span::new(file, 0, 0),
+                    "内部错误：解析规则文件时出错",
+                );
+                (Module::default(), vec![internal])
+            }),
+            // No thread to be had: parse here, where pest still stops before the stack ends.
+            Err(_) => parse_checked(file, text),
+        }
+    })
+}
+
+/// Parses and lowers a file whose nesting is within the limit.
+fn parse_checked(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
     let pairs = match RuleParser::parse(Rule::file, text) {
         Ok(p) => p,
         Err(e) => {
@@ -49,8 +82,11 @@ pub fn parse_file(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
     (module, lower.diags)
 }
 
-fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
+/// The deepest nesting of brackets in the text, or the diagnostic when it passes
+/// [`MAX_NESTING`].
+fn check_nesting(file: FileId, text: &str) -> Result<usize, Diagnostic> {
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     let mut in_quote = 0usize;
     for (at, c) in text.char_indices() {
         match c {
@@ -58,16 +94,15 @@ fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
             '”' => in_quote = in_quote.saturating_sub(1),
             '(' | '（' | '{' | '｛' | '[' | '【' if in_quote == 0 => {
                 depth += 1;
+                deepest = deepest.max(depth);
                 if depth > MAX_NESTING {
-                    return Some(
-                        Diagnostic::error(
-                            Code::TooDeep,
-                            Span::new(file, at, at + c.len_utf8()),
-                            format!("括号嵌套超过 {MAX_NESTING} 层"),
-                        )
-                        .with_label("从这里开始过深")
-                        .with_help("请把条件拆成几条规则或中间结论，每条规则的括号不超过几层"),
-                    );
+                    return Err(Diagnostic::error(
+                        Code::TooDeep,
+                        Span::new(file, at, at + c.len_utf8()),
+                        format!("括号嵌套超过 {MAX_NESTING} 层"),
+                    )
+                    .with_label("从这里开始过深")
+                    .with_help("请把条件拆成几条规则或中间结论，每条规则的括号不超过几层"));
                 }
             }
             ')' | '）' | '}' | '｝' | ']' | '】' if in_quote == 0 => {
@@ -76,7 +111,7 @@ fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
             _ => {}
         }
     }
-    None
+    Ok(deepest)
 }
 
 struct Lower {

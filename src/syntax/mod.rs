@@ -6,4 +6,4 @@ mod lower;
 mod parser;
 mod pest_errors;
 
-pub use lower::{parse_file, MAX_NESTING};
+pub use lower::{parse_file, MAX_EXPR_DEPTH, MAX_NESTING};
