@@ -50,8 +50,7 @@ pub(super) fn order(program: &mut Program, diags: &mut Vec<Diagnostic>) {
             continue;
         }
         // Iterative depth-first search; the stack holds (conclusion, its dependencies, next index).
-        let mut stack: Vec<Frame> =
-            vec![(start, dependencies(program, start), 0)];
+        let mut stack: Vec<Frame> = vec![(start, dependencies(program, start), 0)];
         mark[start] = Mark::Active;
         while let Some((c, deps, i)) = stack.last_mut() {
             if let Some(&(d, _)) = deps.get(*i) {
@@ -79,11 +78,7 @@ pub(super) fn order(program: &mut Program, diags: &mut Vec<Diagnostic>) {
     program.order = order;
 }
 
-fn cycle_diagnostic(
-    program: &Program,
-    stack: &[Frame],
-    back_to: ConclusionId,
-) -> Diagnostic {
+fn cycle_diagnostic(program: &Program, stack: &[Frame], back_to: ConclusionId) -> Diagnostic {
     let from = stack
         .iter()
         .position(|(c, _, _)| *c == back_to)

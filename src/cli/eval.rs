@@ -3,10 +3,10 @@
 use super::{load_case, load_rules, print_plain, Format, BAD_INPUT, OK};
 use crate::case::close_world;
 use crate::check::Program;
+use crate::diag;
 use crate::eval::{evaluate, Options};
 use crate::report::{self, Report, RulesInfo};
 use crate::ruleset::RuleSet;
-use crate::diag;
 use std::path::{Path, PathBuf};
 
 pub(super) fn run(
