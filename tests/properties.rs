@@ -143,6 +143,14 @@ fn raise(program: &Program, facts: &[Value], which: usize, by: Decimal) -> Optio
     changed.then_some(out)
 }
 
+/// The number of cases: `PROPTEST_CASES` when set (for a long run), else `default`.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn bytes() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(any::<u8>(), 0..600)
 }
@@ -156,7 +164,7 @@ fn amount() -> impl Strategy<Value = Decimal> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
 
     #[test]
     fn raising_an_amount_or_count_never_removes_aggravation(
