@@ -275,7 +275,9 @@ proptest! {
                 .map_err(|e| TestCaseError::fail(e.to_string()))
         };
         let first = run()?;
-        prop_assert_eq!(first.0, Some(0));
+        // 2 when an amount overflows in a calculation (reported, with the report still
+        // printed); the same either way.
+        prop_assert!(matches!(first.0, Some(0 | 2)), "exit {:?}", first.0);
         prop_assert_eq!(&first, &run()?);
     }
 }
