@@ -631,3 +631,27 @@ fn check_eval_explain_and_test_never_write_their_inputs() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_back_up_the_tree_are_walked_once() {
+    // Regression: `ruling test DIR` followed links to parent folders again and again; two
+    // such links made the walk exponential.
+    let dir = temp();
+    let cases = dir.path().join("案例");
+    let inner = cases.join("子");
+    if let Err(e) = std::fs::create_dir_all(&inner) {
+        unreachable!("{e}");
+    }
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/学生出租银行卡.toml");
+    let _ = std::fs::copy(example, inner.join("一.toml"));
+    for (link, to) in [("上", ".."), ("上上", "../.."), ("自己", ".")] {
+        if let Err(e) = std::os::unix::fs::symlink(to, inner.join(link)) {
+            unreachable!("{e}");
+        }
+    }
+    let o = ruling(dir.path(), &["test", "案例"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let cases_run = out.lines().filter(|l| l.contains("案例 ")).count();
+    assert_eq!(cases_run, 1, "{out}");
+}

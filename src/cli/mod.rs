@@ -325,10 +325,16 @@ pub(crate) fn case_files(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// recursively; files named directly are kept whatever their extension), sorted.
 pub(crate) fn files_with(paths: &[PathBuf], exts: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    // Each real folder once: a symbolic link back up the tree would otherwise be walked again
+    // and again (with two such links, exponentially often).
+    let mut seen = std::collections::HashSet::new();
     for p in paths {
         if p.is_dir() {
             let mut stack = vec![p.clone()];
             while let Some(dir) = stack.pop() {
+                if !seen.insert(std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone())) {
+                    continue;
+                }
                 for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
                     let path = entry.path();
                     if path.is_dir() {
