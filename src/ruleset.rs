@@ -154,7 +154,11 @@ pub fn read_files(
             }
             _ => {}
         }
-        match std::fs::read(path) {
+        match crate::source::read_at_most(path, MAX_RULE_FILE_BYTES) {
+            Ok(bytes) if bytes.len() as u64 > MAX_RULE_FILE_BYTES => diags.push(
+                Diagnostic::general(Code::TooLarge, format!("规则文件“{name}”超过 4 MiB"))
+                    .with_help("请把它拆成几个文件"),
+            ),
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => {
                     sources.add(name, text);

@@ -102,3 +102,15 @@ impl Sources {
         (line, col)
     }
 }
+
+/// Reads a file, but never more than `limit` bytes and one more, so that a device or an
+/// endless file (`/dev/zero` behind a link) cannot fill the memory; the caller refuses a
+/// result longer than `limit`.
+pub fn read_at_most(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}

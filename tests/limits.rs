@@ -655,3 +655,18 @@ fn symbolic_links_back_up_the_tree_are_walked_once() {
     let cases_run = out.lines().filter(|l| l.contains("案例 ")).count();
     assert_eq!(cases_run, 1, "{out}");
 }
+
+#[cfg(unix)]
+#[test]
+fn an_endless_case_file_is_read_only_up_to_the_limit() {
+    // A case "file" that never ends (a link to /dev/zero) is cut at the limit and refused,
+    // instead of filling the memory.
+    let dir = temp();
+    if let Err(e) = std::os::unix::fs::symlink("/dev/zero", dir.path().join("无尽.json")) {
+        unreachable!("{e}");
+    }
+    let o = ruling(dir.path(), &["eval", "无尽.json"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", head(&err));
+    assert!(err.contains("超过 16 MiB"), "{}", head(&err));
+}

@@ -278,7 +278,17 @@ pub(crate) fn load_case(program: &Program, path: &Path) -> Result<Case, Vec<Diag
             .with_help("案件文件的扩展名须是 .toml 或 .json")])
         }
     };
-    let text = match std::fs::read(path) {
+    let text = match crate::source::read_at_most(path, case::MAX_CASE_BYTES as u64) {
+        Ok(bytes) if bytes.len() > case::MAX_CASE_BYTES => {
+            return Err(vec![Diagnostic::general(
+                diag::Code::TooLarge,
+                format!(
+                    "{name}：案件文件超过 {} MiB",
+                    case::MAX_CASE_BYTES / 1024 / 1024
+                ),
+            )
+            .with_help("请把案件拆成多个文件，或用 ruling batch 逐行处理")])
+        }
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
