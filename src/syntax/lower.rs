@@ -88,27 +88,45 @@ fn check_nesting(file: FileId, text: &str) -> Result<usize, Diagnostic> {
     let mut depth = 0usize;
     let mut deepest = 0usize;
     let mut in_quote = 0usize;
+    // `集合<集合<…>>` nests types (an angle that follows the word 集合); an angle elsewhere is a
+    // comparison and opens nothing.
+    let mut angles = 0usize;
     for (at, c) in text.char_indices() {
+        let opens_set_type = matches!(c, '<' | '《' | '〈')
+            && in_quote == 0
+            && text
+                .get(..at)
+                .is_some_and(|before| before.trim_end().ends_with("集合"));
         match c {
             '“' => in_quote += 1,
             '”' => in_quote = in_quote.saturating_sub(1),
+            '>' | '》' | '〉' if in_quote == 0 && angles > 0 => {
+                angles -= 1;
+                depth = depth.saturating_sub(1);
+            }
             '(' | '（' | '{' | '｛' | '[' | '【' if in_quote == 0 => {
                 depth += 1;
-                deepest = deepest.max(depth);
-                if depth > MAX_NESTING {
-                    return Err(Diagnostic::error(
-                        Code::TooDeep,
-                        Span::new(file, at, at + c.len_utf8()),
-                        format!("括号嵌套超过 {MAX_NESTING} 层"),
-                    )
-                    .with_label("从这里开始过深")
-                    .with_help("请把条件拆成几条规则或中间结论，每条规则的括号不超过几层"));
-                }
+            }
+            _ if opens_set_type => {
+                angles += 1;
+                depth += 1;
             }
             ')' | '）' | '}' | '｝' | ']' | '】' if in_quote == 0 => {
                 depth = depth.saturating_sub(1);
             }
             _ => {}
+        }
+        if depth > deepest {
+            deepest = depth;
+            if depth > MAX_NESTING {
+                return Err(Diagnostic::error(
+                    Code::TooDeep,
+                    Span::new(file, at, at + c.len_utf8()),
+                    format!("括号嵌套超过 {MAX_NESTING} 层"),
+                )
+                .with_label("从这里开始过深")
+                .with_help("请把条件拆成几条规则或中间结论，每条规则的括号不超过几层"));
+            }
         }
     }
     Ok(deepest)
