@@ -306,9 +306,12 @@ impl<'p> Batch<'p> {
     }
 
     fn evaluate_chunk(&self, chunk: &mut Chunk) {
+        // Small jobs (under a millisecond each), so that the threads finish a chunk together and
+        // the thread that was reading and writing catches up.
         chunk
             .in_use()
             .par_iter_mut()
+            .with_max_len(64)
             .for_each_init(Worker::default, |worker, slot| {
                 slot.result.clear();
                 if slot.too_long {
