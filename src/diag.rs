@@ -330,9 +330,11 @@ pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
     for (i, diag) in diags.iter().enumerate() {
         if i == MAX_DRAWN {
             out.push_str(&format!(
-                "……另有 {} 个问题未显示；请先改正以上问题。\n\n",
+                "以上画出前 {MAX_DRAWN} 个问题；另有 {} 个问题，只列出位置和说明：\n",
                 diags.len() - MAX_DRAWN
             ));
+            list_briefly(diags.get(MAX_DRAWN..).unwrap_or(&[]), sources, &mut out);
+            out.push('\n');
             break;
         }
         let placed = diag.span.and_then(|span| {
@@ -357,6 +359,42 @@ pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
         out.push_str(&format!("共 {errors} 个错误，{warnings} 个警告。\n"));
     }
     out
+}
+
+/// One line per diagnostic, `文件:行:列: 代码：说明`. The places are counted on from the
+/// previous one when it is earlier in the same file (diagnostics come sorted by place), so a
+/// long list costs one pass over the file rather than one per line.
+fn list_briefly(diags: &[Diagnostic], sources: &Sources, out: &mut String) {
+    // (file, byte offset, line, column) of the last place counted.
+    let mut last: Option<(usize, usize, usize, usize)> = None;
+    for d in diags {
+        let place = d.span.and_then(|span| {
+            let file = sources.get(span.file)?;
+            let text: &str = &file.text;
+            let at = floor_boundary(text, span.start);
+            let (line, col) = match last {
+                Some((f, from, line, col)) if f == span.file && from <= at => {
+                    let gap = text.get(from..at).unwrap_or("");
+                    match gap.rfind('\n') {
+                        Some(nl) => (
+                            line + gap.matches('\n').count(),
+                            gap.get(nl + 1..).map_or(0, |t| t.chars().count()) + 1,
+                        ),
+                        None => (line, col + gap.chars().count()),
+                    }
+                }
+                _ => sources.line_col(span.file, at),
+            };
+            last = Some((span.file, at, line, col));
+            Some(format!("{}:{line}:{col}: ", file.name))
+        });
+        out.push_str(&format!(
+            "{}{}：{}\n",
+            place.unwrap_or_default(),
+            d.code.as_str(),
+            d.message
+        ));
+    }
 }
 
 /// The closest of `candidates` to `word`, when it is close enough to be a likely misspelling.
