@@ -682,3 +682,30 @@ fn an_endless_case_file_is_read_only_up_to_the_limit() {
     assert_eq!(o.status.code(), Some(2), "{}", head(&err));
     assert!(err.contains("超过 16 MiB"), "{}", head(&err));
 }
+
+#[test]
+fn quotes_in_comments_and_citations_cannot_hide_nesting() {
+    // Regression: a “ in a comment made the nesting check think the rest of the file was
+    // quoted, so 300 levels of brackets reached the parser and overflowed the stack.
+    let deep = format!("{}在校学生{}", "(".repeat(300), ")".repeat(300));
+    for (what, before) in [
+        ("“ in a # comment", "# “\n"),
+        ("\" in a ＃ comment", "＃ \"\n"),
+        ("「 in a // comment", "// 「\n"),
+        ("# inside a citation", "条文 刑法#“第1条 “文字”\n"),
+    ] {
+        let extra = format!("{before}结论 深：三值\n{RULE_HEAD}{deep} 则 深\n");
+        let dir = rules_with(&extra);
+        let o = ruling(dir.path(), &["check"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{what}: {}", head(&err));
+        assert!(err.contains("括号嵌套超过 64 层"), "{what}: {}", head(&err));
+    }
+    // Comments between 集合 and < still open a type.
+    let sets = format!(
+        "事实 深：{}枚举{{甲}}{}\n",
+        "集合 # 注\n<".repeat(100),
+        ">".repeat(100)
+    );
+    check_refuses(&sets, &["括号嵌套超过 64 层"]);
+}

@@ -82,50 +82,121 @@ fn parse_checked(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
     (module, lower.diags)
 }
 
-/// The deepest nesting of brackets in the text, or the diagnostic when it passes
-/// [`MAX_NESTING`].
+/// The deepest nesting of brackets (and of `集合<…>` types) in the text, or the diagnostic when
+/// it passes [`MAX_NESTING`]; nested quotes have the same limit.
+///
+/// The scan follows the grammar's lexical states exactly, so that no bracket in a comment or a
+/// text can hide real nesting from it: outside a text, `#`, `＃` and `//` always begin a
+/// comment (no token may contain them) and `“`, `"` and `「` always begin a text.
 fn check_nesting(file: FileId, text: &str) -> Result<usize, Diagnostic> {
-    let mut depth = 0usize;
-    let mut deepest = 0usize;
-    let mut in_quote = 0usize;
-    // `集合<集合<…>>` nests types (an angle that follows the word 集合); an angle elsewhere is a
-    // comparison and opens nothing.
-    let mut angles = 0usize;
-    for (at, c) in text.char_indices() {
-        let opens_set_type = matches!(c, '<' | '《' | '〈')
-            && in_quote == 0
-            && text
-                .get(..at)
-                .is_some_and(|before| before.trim_end().ends_with("集合"));
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Code,
+        Comment,
+        /// In “…” text, nested this deep.
+        Quoted(usize),
+        Ascii,
+        Corner,
+    }
+    let too_deep = |at: usize, c: char, what: &str| {
+        Diagnostic::error(
+            Code::TooDeep,
+            Span::new(file, at, at + c.len_utf8()),
+            format!("{what}嵌套超过 {MAX_NESTING} 层"),
+        )
+        .with_label("从这里开始过深")
+        .with_help(if what == "引号" {
+            "引号中的引号只用于引述，请检查是否漏写了右引号 ”"
+        } else {
+            "请把条件拆成几条规则或中间结论，每条规则的括号不超过几层"
+        })
+    };
+    let mut state = State::Code;
+    let (mut depth, mut deepest, mut angles) = (0usize, 0usize, 0usize);
+    // The last word outside texts and comments, to tell `集合<` (a type) from `<` (less than);
+    // `word_done` once whitespace or a comment followed it.
+    let mut word = String::new();
+    let mut word_done = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match state {
+            State::Comment => {
+                if c == '\n' {
+                    state = State::Code;
+                }
+                continue;
+            }
+            State::Ascii => {
+                if c == '"' {
+                    state = State::Code;
+                }
+                continue;
+            }
+            State::Corner => {
+                if c == '」' {
+                    state = State::Code;
+                }
+                continue;
+            }
+            State::Quoted(n) => {
+                state = match c {
+                    '“' if n >= MAX_NESTING => return Err(too_deep(at, c, "引号")),
+                    '“' => State::Quoted(n + 1),
+                    '”' if n == 1 => State::Code,
+                    '”' => State::Quoted(n - 1),
+                    _ => state,
+                };
+                continue;
+            }
+            State::Code => {}
+        }
+        if c.is_alphanumeric() || c == '_' {
+            if word_done {
+                word.clear();
+                word_done = false;
+            }
+            if word.len() < 8 {
+                word.push(c);
+            }
+            continue;
+        }
+        let set_type = word == "集合";
         match c {
-            '“' => in_quote += 1,
-            '”' => in_quote = in_quote.saturating_sub(1),
-            '>' | '》' | '〉' if in_quote == 0 && angles > 0 => {
-                angles -= 1;
-                depth = depth.saturating_sub(1);
+            ' ' | '\t' | '\r' | '\n' | '\u{3000}' | '\u{FEFF}' => {
+                word_done = true;
+                continue;
             }
-            '(' | '（' | '{' | '｛' | '[' | '【' if in_quote == 0 => {
-                depth += 1;
+            '#' | '＃' => {
+                state = State::Comment;
+                word_done = true;
+                continue;
             }
-            _ if opens_set_type => {
+            '/' if chars.peek().is_some_and(|(_, next)| *next == '/') => {
+                state = State::Comment;
+                word_done = true;
+                continue;
+            }
+            '“' => state = State::Quoted(1),
+            '"' => state = State::Ascii,
+            '「' => state = State::Corner,
+            '(' | '（' | '{' | '｛' | '[' | '【' => depth += 1,
+            ')' | '）' | '}' | '｝' | ']' | '】' => depth = depth.saturating_sub(1),
+            '<' | '《' | '〈' if set_type => {
                 angles += 1;
                 depth += 1;
             }
-            ')' | '）' | '}' | '｝' | ']' | '】' if in_quote == 0 => {
+            '>' | '》' | '〉' if angles > 0 => {
+                angles -= 1;
                 depth = depth.saturating_sub(1);
             }
             _ => {}
         }
+        word.clear();
+        word_done = false;
         if depth > deepest {
             deepest = depth;
             if depth > MAX_NESTING {
-                return Err(Diagnostic::error(
-                    Code::TooDeep,
-                    Span::new(file, at, at + c.len_utf8()),
-                    format!("括号嵌套超过 {MAX_NESTING} 层"),
-                )
-                .with_label("从这里开始过深")
-                .with_help("请把条件拆成几条规则或中间结论，每条规则的括号不超过几层"));
+                return Err(too_deep(at, c, "括号"));
             }
         }
     }
