@@ -337,10 +337,72 @@ impl<'a> Evaluator<'a, '_> {
         }
     }
 
+    /// A condition's truth. Conditions are most of what rules compute, so they are evaluated
+    /// here directly, without building and dropping a [`Value`] at every node.
     fn truth(&mut self, e: &'a Expr) -> Tri {
-        match self.eval(e) {
-            Value::Bool(b) => Some(b),
-            _ => None,
+        match &e.node {
+            Node::Const(_) | Node::Fact(_) | Node::Param(_) | Node::Field(_) => {
+                self.operand(e).as_bool()
+            }
+            Node::Conclusion(c) => match (self.out.values.get(*c), self.out.complete.get(*c)) {
+                (Some(Value::Bool(b)), Some(true)) => Some(*b),
+                _ => None,
+            },
+            Node::Not(x) => value::not(self.truth(x)),
+            Node::And(a, b) => {
+                let a = self.truth(a);
+                if a == Some(false) {
+                    return Some(false);
+                }
+                value::and(a, self.truth(b))
+            }
+            Node::Or(a, b) => {
+                let a = self.truth(a);
+                if a == Some(true) {
+                    return Some(true);
+                }
+                value::or(a, self.truth(b))
+            }
+            Node::Cmp(op, l, r, pending) => {
+                let (l, r) = (self.operand(l), self.operand(r));
+                self.compare(*op, &l, &r, *pending)
+            }
+            Node::Member(elem, set, negated, pending) => {
+                let (el, set) = (self.operand(elem), self.operand(set));
+                let (Value::Word(w), Value::Words(mask)) = (el.as_ref(), set.as_ref()) else {
+                    return None;
+                };
+                let (w, mask) = (*w, *mask);
+                let inside = mask & (1u64 << w) != 0;
+                if !inside && self.is_pending(*pending, w) {
+                    return None;
+                }
+                Some(inside != *negated)
+            }
+            Node::NonEmpty(x, want) => {
+                let nonempty = match self.operand(x).as_ref() {
+                    Value::Words(m) => *m != 0,
+                    Value::Ids(ids) => !ids.is_empty(),
+                    Value::List(l) => !l.is_empty(),
+                    _ => return None,
+                };
+                Some(nonempty == *want)
+            }
+            Node::Within(d, end, p) => match (self.eval(d), self.eval(end), self.eval(p)) {
+                (Value::Date(d), Value::Date(end), Value::Period(p)) => {
+                    match calendar::within(d, end, p) {
+                        Some(b) => Some(b),
+                        None => self.fail(e, "日期超出可计算的范围").as_bool(),
+                    }
+                }
+                _ => None,
+            },
+            Node::Known(x, want) => Some(self.operand(x).is_known() == *want),
+            Node::Arith(..)
+            | Node::DateShift(..)
+            | Node::Neg(_)
+            | Node::Aggregate(..)
+            | Node::Age(..) => self.eval(e).as_bool(),
         }
     }
 
@@ -376,55 +438,14 @@ impl<'a> Evaluator<'a, '_> {
                 (Some(v), Some(true)) => v.clone(),
                 _ => Value::Unknown,
             },
-            Node::Not(x) => tri(value::not(self.truth(x))),
-            Node::And(a, b) => {
-                let a = self.truth(a);
-                if a == Some(false) {
-                    return Value::Bool(false);
-                }
-                tri(value::and(a, self.truth(b)))
-            }
-            Node::Or(a, b) => {
-                let a = self.truth(a);
-                if a == Some(true) {
-                    return Value::Bool(true);
-                }
-                tri(value::or(a, self.truth(b)))
-            }
-            Node::Cmp(op, l, r, pending) => {
-                let (l, r) = (self.operand(l), self.operand(r));
-                tri(self.compare(*op, &l, &r, *pending))
-            }
-            Node::Member(elem, set, negated, pending) => {
-                let (el, set) = (self.operand(elem), self.operand(set));
-                let (Value::Word(w), Value::Words(mask)) = (el.as_ref(), set.as_ref()) else {
-                    return Value::Unknown;
-                };
-                let (w, mask) = (*w, *mask);
-                let inside = mask & (1u64 << w) != 0;
-                if !inside && self.is_pending(*pending, w) {
-                    return Value::Unknown;
-                }
-                Value::Bool(inside != *negated)
-            }
-            Node::NonEmpty(x, want) => {
-                let nonempty = match self.operand(x).as_ref() {
-                    Value::Words(m) => *m != 0,
-                    Value::Ids(ids) => !ids.is_empty(),
-                    Value::List(l) => !l.is_empty(),
-                    _ => return Value::Unknown,
-                };
-                Value::Bool(nonempty == *want)
-            }
-            Node::Within(d, end, p) => match (self.eval(d), self.eval(end), self.eval(p)) {
-                (Value::Date(d), Value::Date(end), Value::Period(p)) => {
-                    match calendar::within(d, end, p) {
-                        Some(b) => Value::Bool(b),
-                        None => self.fail(e, "日期超出可计算的范围"),
-                    }
-                }
-                _ => Value::Unknown,
-            },
+            Node::Not(_)
+            | Node::And(..)
+            | Node::Or(..)
+            | Node::Cmp(..)
+            | Node::Member(..)
+            | Node::NonEmpty(..)
+            | Node::Within(..)
+            | Node::Known(..) => tri(self.truth(e)),
             Node::Arith(op, l, r) => {
                 let (Value::Num(a), Value::Num(b)) = (self.eval(l), self.eval(r)) else {
                     return Value::Unknown;
@@ -461,7 +482,6 @@ impl<'a> Evaluator<'a, '_> {
                 }
                 _ => Value::Unknown,
             },
-            Node::Known(x, want) => Value::Bool(self.operand(x).is_known() == *want),
         }
     }
 
