@@ -42,7 +42,7 @@ fn report_of(path: &std::path::Path, format: &str) -> String {
         source: "rules".into(),
         fingerprint: "[指纹]".into(),
     };
-    let r = report::build(
+    let mut r = report::build(
         program,
         info,
         case.id.clone(),
@@ -50,6 +50,7 @@ fn report_of(path: &std::path::Path, format: &str) -> String {
         &outcome,
         case.closed_world,
     );
+    report::mark_presumed(&mut r, program, &case.facts);
     match format {
         "json" => serde_json::to_string_pretty(&report::to_json(&r)).unwrap(),
         "markdown" => report::to_markdown(&r),

@@ -68,7 +68,7 @@ pub(super) fn evaluate_file(
 ) -> Result<Report, ()> {
     let case = load_case(program, path).map_err(|d| print_plain(&d))?;
     let closed = closed_world || case.closed_world;
-    let mut facts = case.facts;
+    let mut facts = case.facts.clone();
     if closed {
         close_world(program, &mut facts);
     }
@@ -81,6 +81,7 @@ pub(super) fn evaluate_file(
         &outcome,
         closed,
     );
+    report::mark_presumed(&mut report, program, &case.facts);
     if !outcome.errors.is_empty() {
         let rendered = diag::render(&outcome.errors, &program.sources);
         eprint!("{}：\n{rendered}", path.display());

@@ -264,6 +264,31 @@ pub fn basis(program: &Program, facts: &[Value], outcome: &Outcome, r: usize) ->
     })
 }
 
+/// Marks, in the bases of a closed-world report, the facts the case did not give: their value
+/// (否, 0, 无) was presumed by the closed world, not found, and a reader must be able to tell.
+/// `given` holds the case's facts before the closed world was applied.
+pub fn mark_presumed(report: &mut Report, program: &Program, given: &[Value]) {
+    if !report.closed_world {
+        return;
+    }
+    let absent: Vec<&str> = program
+        .facts
+        .iter()
+        .zip(given)
+        .filter(|(_, v)| !v.is_known())
+        .map(|(f, _)| f.name.as_str())
+        .collect();
+    for c in &mut report.conclusions {
+        for b in &mut c.because {
+            for (name, _, shown) in &mut b.facts {
+                if absent.contains(&name.as_str()) && shown != "未知" {
+                    shown.push_str("（未填写，按封闭世界推定）");
+                }
+            }
+        }
+    }
+}
+
 /// Builds the report model of one evaluated case.
 pub fn build(
     program: &Program,
