@@ -6,7 +6,10 @@
 //! asked for, so that batch evaluation pays nothing for it.
 
 pub mod calendar;
+mod explain;
 pub mod value;
+
+pub use explain::{computed_operands, Computed};
 
 use crate::check::{
     ConclusionKind, Effect, Expr, Node, ParamId, Program, RuleId, MODALITY, NOT_APPLICABLE,

@@ -93,6 +93,9 @@ fn node(
             for (name, v) in &b.params {
                 let _ = writeln!(out, "{inner}  标准：{name} = {v}");
             }
+            for (text, v) in &b.computed {
+                let _ = writeln!(out, "{inner}  计算：{text} = {v}");
+            }
         }
         for u in &rule.unless {
             let text = program

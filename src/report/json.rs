@@ -13,7 +13,12 @@ pub fn to_json(report: &Report) -> J {
             .map(|b| {
                 let facts: Map<String, J> = b.facts.iter().map(|(n, v, _)| (n.clone(), v.clone())).collect();
                 let uses: Map<String, J> = b.uses.iter().map(|(n, v)| (n.clone(), J::String(v.clone()))).collect();
-                json!({"rule": b.rule, "cite": b.cite, "text": b.text, "facts": facts, "conclusions": uses})
+                let computed: Map<String, J> = b
+                    .computed
+                    .iter()
+                    .map(|(t, v)| (t.clone(), J::String(v.clone())))
+                    .collect();
+                json!({"rule": b.rule, "cite": b.cite, "text": b.text, "facts": facts, "conclusions": uses, "computed": computed})
             })
             .collect();
         conclusions.insert(

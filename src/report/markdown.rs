@@ -50,6 +50,9 @@ pub fn to_markdown(report: &Report) -> String {
             for (name, _, shown) in &b.facts {
                 let _ = writeln!(out, "- {name}：{}", escape(shown));
             }
+            for (text, shown) in &b.computed {
+                let _ = writeln!(out, "- 计算 {}：{}", escape(text), escape(shown));
+            }
             for (name, shown) in &b.uses {
                 let _ = writeln!(out, "- 结论 {name}：{}", escape(shown));
             }

@@ -52,6 +52,8 @@ pub struct Basis {
     pub params: Vec<(String, String)>,
     /// The conclusions it read, as (name, display).
     pub uses: Vec<(String, String)>,
+    /// Values the rule computed and compared (`计数(…)`, `合计(…)`, 周岁), as (its text, display).
+    pub computed: Vec<(String, String)>,
 }
 
 /// One conclusion of a case.
@@ -254,8 +256,22 @@ pub fn basis(program: &Program, facts: &[Value], outcome: &Outcome, r: usize) ->
             ))
         })
         .collect();
+    let computed = crate::eval::computed_operands(program, case_facts, outcome, r)
+        .into_iter()
+        .map(|c| {
+            let text = program
+                .sources
+                .snippet(c.span)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let ty = c.ty.unwrap_or(Type::Number);
+            (text, fact_shown(program, ty, &c.value))
+        })
+        .collect();
     Some(Basis {
         uses,
+        computed,
         rule: rule.name.clone(),
         cite: rule.cite.map(|c| program.cite(c)).unwrap_or_default(),
         text: rule.text.clone().unwrap_or_default(),

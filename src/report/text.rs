@@ -79,6 +79,9 @@ pub fn to_text(report: &Report) -> String {
             for (name, _, shown) in &b.facts {
                 let _ = writeln!(out, "      事实：{name} = {shown}");
             }
+            for (text, shown) in &b.computed {
+                let _ = writeln!(out, "      计算：{text} = {shown}");
+            }
             for (name, shown) in &b.uses {
                 let _ = writeln!(out, "      结论：{name} = {shown}");
             }
