@@ -37,6 +37,7 @@ const AFTER: &str = "示例：
   ruling test                                         运行规则文件中的示例和案例库
   ruling impact --base 原规则/ tests/cases            比较修改规则前后各案件的结论
   ruling fmt                                          把规则文件整理成统一格式
+  ruling batch 案件.jsonl > 结果.jsonl                批量评估，每行一个 JSON 案件
 
 规则集：--rules 指定的目录；未指定时用当前目录下的 rules/；没有则用程序内置的规则。";
 
