@@ -8,19 +8,8 @@
     reason = "a test should fail loudly at the point of failure"
 )]
 
-use std::process::{Command, Output};
-
-fn ruling(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruling"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+mod common;
+use common::{ruling, stdout};
 
 #[test]
 fn the_corpus_fires_every_shipped_rule() {

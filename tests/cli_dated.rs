@@ -9,22 +9,11 @@
     reason = "a test should fail loudly at the point of failure"
 )]
 
-use std::process::{Command, Output};
+mod common;
+use common::{ruling, stdout};
 
 const RULES: &str = "examples/从旧兼从轻/rules";
 const CASES: &str = "examples/从旧兼从轻/cases";
-
-fn ruling(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruling"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn case(name: &str) -> String {
     format!("{CASES}/{name}.toml")

@@ -9,24 +9,10 @@
     reason = "a test should fail loudly at the point of failure"
 )]
 
+mod common;
+use common::{ruling, stderr, stdout};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn ruling(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruling"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn shipped_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> =

@@ -9,22 +9,12 @@
     reason = "a test should fail loudly at the point of failure"
 )]
 
+mod common;
+use common::{ruling, stdout};
+
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn ruling(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruling"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 /// A copy of the shipped rules with one line changed; the temp dir lives as long as the value.
 fn amended_copy(from: &str, to: &str) -> (tempfile::TempDir, PathBuf) {
