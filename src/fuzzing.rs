@@ -298,11 +298,7 @@ impl<'a> CaseGen<'a> {
             }
             Type::Text => J::String(format!("文字{}", self.byte())),
             Type::Enum(e) => {
-                let words = program
-                    .enums
-                    .get(e)
-                    .map(|d| d.words.as_slice())
-                    .unwrap_or(&[]);
+                let words = program.words(e);
                 match words.len() {
                     0 => J::Null,
                     n => J::String(
@@ -314,11 +310,7 @@ impl<'a> CaseGen<'a> {
                 }
             }
             Type::Words(e) => {
-                let words = program
-                    .enums
-                    .get(e)
-                    .map(|d| d.words.as_slice())
-                    .unwrap_or(&[]);
+                let words = program.words(e);
                 let mask = self.u64();
                 J::Array(
                     words

@@ -191,21 +191,13 @@ fn value_of(
         Type::Period => J::String(format!("{}年", 1 + rng.below(5))),
         Type::Text => J::String(format!("文字{}", rng.below(1000))),
         Type::Enum(e) => {
-            let words = program
-                .enums
-                .get(e)
-                .map(|d| d.words.as_slice())
-                .unwrap_or(&[]);
+            let words = program.words(e);
             words
                 .get(rng.index(words.len()))
                 .map_or(J::Null, |w| J::String(w.clone()))
         }
         Type::Words(e) => {
-            let words = program
-                .enums
-                .get(e)
-                .map(|d| d.words.as_slice())
-                .unwrap_or(&[]);
+            let words = program.words(e);
             let picked = words
                 .iter()
                 .filter(|_| rng.chance(8))

@@ -390,6 +390,11 @@ impl Program {
             .unwrap_or_default()
     }
 
+    /// The words of an enumeration (none for an unknown index).
+    pub fn words(&self, e: EnumId) -> &[String] {
+        self.enums.get(e).map_or(&[], |d| d.words.as_slice())
+    }
+
     /// The fields of a record type (none for an unknown index).
     pub fn fields(&self, r: RecordId) -> &[(String, Type)] {
         self.records.get(r).map_or(&[], |r| r.fields.as_slice())
