@@ -5,9 +5,9 @@
 //! Both formats, and the example cases written inside rule files, are first read into [`Raw`];
 //! one typed conversion then serves all three.
 
-use crate::check::{ConclusionKind, Fnv, Program, Type, MODALITY};
 use crate::diag::{did_you_mean, Code, Diagnostic};
-use crate::eval::value::{Record, Value};
+use crate::program::value::{Record, Value};
+use crate::program::{ConclusionKind, Fnv, Program, Type, MODALITY};
 use crate::syntax::ast::Period;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

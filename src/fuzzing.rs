@@ -16,10 +16,10 @@
 //! deterministic); the fuzz target turns that into a failure.
 
 use crate::case::{close_world, parse_case};
-use crate::check::{Program, Type};
 use crate::diag::{has_errors, render};
-use crate::eval::value::Value;
 use crate::eval::{evaluate, Options};
+use crate::program::value::Value;
+use crate::program::{Program, Type};
 use crate::report::{self, RulesInfo};
 use crate::ruleset::{self, RuleSet};
 use crate::source::Sources;

@@ -8,7 +8,7 @@
 //! written in every accepted form). About one fact in ten is left out, so that open-world
 //! evaluation and `needs` are exercised too. The same seed always gives the same cases.
 
-use crate::check::{Program, Type};
+use crate::program::{Program, Type};
 use chrono::{Days, NaiveDate};
 use serde_json::{Map, Value as J};
 

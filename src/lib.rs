@@ -13,6 +13,7 @@ pub mod eval;
 pub mod format;
 pub mod fuzzing;
 pub mod generate;
+pub mod program;
 pub mod report;
 pub mod ruleset;
 pub mod source;

@@ -2,8 +2,9 @@
 //! when it exists, else the copy embedded at build time. Every output names the rule set and
 //! its fingerprint, a hash of the files' names and contents.
 
-use crate::check::{self, Program};
+use crate::check;
 use crate::diag::{has_errors, Code, Diagnostic};
+use crate::program::Program;
 use crate::source::{Sources, Span};
 use crate::syntax;
 use sha2::{Digest, Sha256};

@@ -114,3 +114,8 @@ pub fn read_at_most(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u
         .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
+
+/// How many columns a text takes in a terminal: Chinese characters take two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}

@@ -1,8 +1,8 @@
 //! Pass 1: collect every declaration of every file, resolve declared types, report duplicates.
 
-use super::program::*;
 use crate::diag::{Code, Diagnostic};
-use crate::eval::value::Value;
+use crate::program::value::Value;
+use crate::program::*;
 use crate::source::Span;
 use crate::syntax::ast::{self, Item, LitKind, Module, TypeKind};
 use std::collections::HashMap;

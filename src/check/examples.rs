@@ -1,9 +1,9 @@
 //! Pass 5: the example cases inside rule files, typed like case files.
 
 use super::declare::Decls;
-use super::program::*;
 use crate::case::{expected_value, typed, Raw};
 use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::program::*;
 use crate::syntax::ast::{self, LitKind, ValueLit};
 
 pub(super) fn compile_examples(

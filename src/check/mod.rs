@@ -10,12 +10,11 @@ mod declare;
 mod examples;
 mod lints;
 mod order;
-pub mod program;
+
 mod tables;
 
-pub use program::*;
-
 use crate::diag::{has_errors, Diagnostic};
+use crate::program::Program;
 use crate::source::Sources;
 use crate::syntax::ast::Module;
 

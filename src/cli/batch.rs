@@ -14,10 +14,10 @@
 
 use super::{load_rules, BAD_INPUT, OK};
 use crate::case::{self, close_world, read_json, Spare};
-use crate::check::{ConclusionKind, Program};
 use crate::diag::Diagnostic;
-use crate::eval::value::Value;
 use crate::eval::{evaluate_into, Options, Outcome};
+use crate::program::value::Value;
+use crate::program::{ConclusionKind, Program};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;

@@ -6,8 +6,8 @@
 //! cite, so that legal staff see which articles no case exercises; rules that only the examples
 //! fire, and no corpus case, are named too.
 
-use crate::check::Program;
 use crate::eval::{Outcome, RuleStatus};
+use crate::program::Program;
 use crate::syntax::ast::CitationPath;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -2,9 +2,9 @@
 
 use super::{load_case, load_rules, print_plain, Format, BAD_INPUT, OK};
 use crate::case::close_world;
-use crate::check::Program;
 use crate::diag;
 use crate::eval::{evaluate, Options};
+use crate::program::Program;
 use crate::report::{self, Report, RulesInfo};
 use crate::ruleset::RuleSet;
 use std::path::{Path, PathBuf};

@@ -8,9 +8,9 @@
 
 use super::{files_with, load_case, load_rules, Format, BAD_INPUT, OK};
 use crate::case::{self, close_world, Case};
-use crate::check::Program;
 use crate::diag::Diagnostic;
 use crate::eval::{evaluate, Options, Outcome, RuleStatus};
+use crate::program::Program;
 use crate::report::{conclusion_value, shown, RulesInfo};
 use serde_json::{json, Value as J};
 use std::collections::BTreeMap;

@@ -12,8 +12,8 @@ mod impact;
 mod test;
 
 use crate::case::{self, Case};
-use crate::check::Program;
 use crate::diag::{self, Diagnostic};
+use crate::program::Program;
 use crate::ruleset::{self, RuleSet};
 use crate::source::Sources;
 use clap::{Parser, Subcommand, ValueEnum};

@@ -4,9 +4,9 @@
 use super::coverage::{Coverage, Origin};
 use super::{case_files, load_case, load_rules, OK, PROBLEMS};
 use crate::case::close_world;
-use crate::check::Program;
-use crate::eval::value::Value;
 use crate::eval::{evaluate, Options, Outcome, RuleStatus};
+use crate::program::value::Value;
+use crate::program::Program;
 use crate::report::{conclusion_value, shown};
 use std::path::{Path, PathBuf};
 

@@ -3,9 +3,9 @@
 //! conclusions its rules lean on are expanded beneath, each once.
 
 use super::{basis, conclusion_value, shown};
-use crate::check::Program;
-use crate::eval::value::Value;
 use crate::eval::{Outcome, RuleStatus};
+use crate::program::value::Value;
+use crate::program::Program;
 use std::fmt::Write as _;
 
 /// The tree as text.

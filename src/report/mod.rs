@@ -12,9 +12,9 @@ pub use json::to_json;
 pub use markdown::to_markdown;
 pub use text::to_text;
 
-use crate::check::{ConclusionKind, Program, Type, MODALITY};
-use crate::eval::value::Value;
 use crate::eval::{Outcome, RuleStatus};
+use crate::program::value::Value;
+use crate::program::{ConclusionKind, Program, Type, MODALITY};
 use crate::ruleset::RuleSet;
 use serde_json::{json, Value as J};
 
@@ -195,11 +195,6 @@ pub fn fact_shown(program: &Program, ty: Type, value: &Value) -> String {
             .map(str::to_string)
             .unwrap_or_default(),
     }
-}
-
-/// How many columns a text takes in a terminal: Chinese characters take two.
-pub fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 /// A conclusion's value for people.

@@ -3,12 +3,14 @@
 //! Every fact, parameter, conclusion, rule and enumeration word is an index here; evaluation
 //! never looks a name up or compares words as strings.
 
-use crate::eval::value::Value;
+pub mod value;
+
 use crate::source::{Sources, Span};
 use crate::syntax::ast::{AggregateOp, ArithOp, CitationPath, CmpOp, Favour, Period};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use value::Value;
 
 /// Index of a fact.
 pub type FactId = usize;
