@@ -5,16 +5,22 @@
 //! types checked, dependency order → a compiled [`check::Program`]) → [`eval`] (three-valued
 //! evaluation of a [`case`]) → [`report`] (text, JSON, Markdown). [`cli`] draws it together.
 
+pub mod batch;
 pub mod case;
 pub mod check;
 pub mod cli;
+pub mod coverage;
 pub mod diag;
 pub mod eval;
+pub mod examples;
 pub mod format;
 pub mod fuzzing;
 pub mod generate;
+pub mod impact;
 pub mod program;
 pub mod report;
+pub mod rules;
 pub mod ruleset;
 pub mod source;
 pub mod syntax;
+pub mod testing;

@@ -43,6 +43,20 @@ pub enum RuleStatus {
     Undecided,
 }
 
+impl RuleStatus {
+    /// What became of a rule, in a word (成立, 不成立, 被排除, 待定; 未评估 for a rule no
+    /// conclusion needed).
+    pub fn word(status: Option<RuleStatus>) -> &'static str {
+        match status {
+            Some(RuleStatus::Fired) => "成立",
+            Some(RuleStatus::NotApplicable) => "不成立",
+            Some(RuleStatus::DefeatedByUnless(_)) | Some(RuleStatus::DefeatedByRule(_)) => "被排除",
+            Some(RuleStatus::Undecided) => "待定",
+            None => "未评估",
+        }
+    }
+}
+
 /// Which value of a parameter was used, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParamChoice {
