@@ -1,10 +1,10 @@
 //! `ruling batch`: arguments, files and the progress bar around the batch engine
-//! ([`crate::batch`]).
+//! ([`ruling::batch`]).
 
 use super::{load_rules, BAD_INPUT, OK};
-use crate::batch::Batch;
-use crate::rules::RulesSpec;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use ruling::batch::Batch;
+use ruling::rules::RulesSpec;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};

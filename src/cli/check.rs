@@ -1,8 +1,8 @@
 //! `ruling check`: parse and check every rule file; print every problem.
 
 use super::{OK, PROBLEMS};
-use crate::diag;
-use crate::rules::{Rules, RulesSpec};
+use ruling::diag;
+use ruling::rules::{Rules, RulesSpec};
 
 pub(super) fn run(spec: &RulesSpec) -> i32 {
     match Rules::load(spec) {

@@ -1,10 +1,10 @@
 //! `ruling eval`: evaluate case files and print the reports.
 
 use super::{load_rules, print_plain, Format, BAD_INPUT, OK};
-use crate::case;
-use crate::diag;
-use crate::report::{self, Report};
-use crate::rules::{Options, Rules, RulesSpec};
+use ruling::case;
+use ruling::diag;
+use ruling::report::{self, Report};
+use ruling::rules::{Options, Rules, RulesSpec};
 use std::path::{Path, PathBuf};
 
 pub(super) const AFTER: &str = "示例：\n  ruling eval examples/学生出租银行卡.toml\n  ruling eval 案件.json --format json\n  ruling eval 案件.toml --closed-world\n\n\

@@ -1,10 +1,10 @@
 //! `ruling explain`: the derivation tree of one conclusion.
 
 use super::{load_rules, print_plain, BAD_INPUT, OK};
-use crate::case;
-use crate::diag::{did_you_mean, Code, Diagnostic};
-use crate::report;
-use crate::rules::{Options, RulesSpec};
+use ruling::case;
+use ruling::diag::{did_you_mean, Code, Diagnostic};
+use ruling::report;
+use ruling::rules::{Options, RulesSpec};
 use std::path::PathBuf;
 
 pub(super) const AFTER: &str =

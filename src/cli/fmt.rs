@@ -6,10 +6,10 @@
 //! and for any file with a syntax error, the original is left as it was.
 
 use super::{BAD_INPUT, OK, PROBLEMS};
-use crate::diag::{self, Code, Diagnostic};
-use crate::format::format_source;
-use crate::rules::RulesSpec;
-use crate::source::Sources;
+use ruling::diag::{self, Code, Diagnostic};
+use ruling::format::format_source;
+use ruling::rules::RulesSpec;
+use ruling::source::Sources;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 

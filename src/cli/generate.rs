@@ -1,9 +1,9 @@
 //! `ruling generate` (hidden): deterministic test cases as JSON lines, for benchmarks and load
-//! tests of `ruling batch`. See [`crate::generate`].
+//! tests of `ruling batch`. See [`ruling::generate`].
 
 use super::{load_rules, BAD_INPUT, OK};
-use crate::generate::cases;
-use crate::rules::RulesSpec;
+use ruling::generate::cases;
+use ruling::rules::RulesSpec;
 use std::io::{self, BufWriter, Write};
 
 /// `ruling generate`

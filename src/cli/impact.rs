@@ -1,8 +1,8 @@
-//! `ruling impact`: arguments and output of the impact comparison ([`crate::impact`]).
+//! `ruling impact`: arguments and output of the impact comparison ([`ruling::impact`]).
 
 use super::{files_with, load_rules, Format, BAD_INPUT, OK};
-use crate::impact::Impact;
-use crate::rules::RulesSpec;
+use ruling::impact::Impact;
+use ruling::rules::RulesSpec;
 use std::path::PathBuf;
 
 pub(super) const AFTER: &str = "示例：\n  ruling impact --base 原规则/ --rules rules/ tests/cases\n  ruling impact --base rules --amend 修订/ tests/cases\n  ruling impact --base 原规则/ 案件.jsonl --format markdown > 影响.md\n\n\

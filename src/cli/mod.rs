@@ -10,10 +10,10 @@ mod generate;
 mod impact;
 mod test;
 
-use crate::diag::{self, Diagnostic};
-use crate::rules::{Rules, RulesSpec};
-use crate::source::Sources;
 use clap::{Parser, Subcommand, ValueEnum};
+use ruling::diag::{self, Diagnostic};
+use ruling::rules::{Rules, RulesSpec};
+use ruling::source::Sources;
 use std::path::PathBuf;
 
 /// Exit code: success.

@@ -2,12 +2,12 @@
 //! its expected conclusions, through one loop.
 
 use super::{case_files, load_rules, OK, PROBLEMS};
-use crate::case::{self, Case};
-use crate::coverage::{Coverage, Origin};
-use crate::eval::RuleStatus;
-use crate::report::shown;
-use crate::rules::{Evaluated, RulesSpec};
-use crate::testing::{judge, Verdict};
+use ruling::case::{self, Case};
+use ruling::coverage::{Coverage, Origin};
+use ruling::eval::RuleStatus;
+use ruling::report::shown;
+use ruling::rules::{Evaluated, RulesSpec};
+use ruling::testing::{judge, Verdict};
 use std::borrow::Cow;
 use std::path::PathBuf;
 
