@@ -1,7 +1,12 @@
-//! The case corpus (`tests/cases/*.toml`): every case's text report is pinned in an insta
+//! The case corpus (`tests/cases/*.toml`): every case's decisions are pinned in an insta
 //! snapshot, so that any change to a rule shows, case by case, as a reviewable diff
-//! (`cargo insta review`, or compare the `.snap.new` files). The fingerprint of the rule set is
-//! masked so that a change shows only where a report really changes.
+//! (`cargo insta review`, or compare the `.snap.new` files). A corpus snapshot is a compact
+//! decision sheet (each conclusion's value; the rules that decided it with their citations,
+//! the facts and thresholds they read and the values they computed; what is still needed),
+//! not the prose report: editing the quoted text of one article then changes no corpus
+//! snapshot. The full prose report is pinned for the three examples in all three formats. The
+//! fingerprint of the rule set is masked so that a change shows only where a report really
+//! changes.
 
 #![allow(
     clippy::unwrap_used,
@@ -17,6 +22,48 @@ use ruling::report::{self, RulesInfo};
 use ruling::rules::Options;
 
 fn report_of(path: &std::path::Path, format: &str) -> String {
+    let r = report_model(path);
+    match format {
+        "json" => serde_json::to_string_pretty(&report::to_json(&r)).unwrap(),
+        "markdown" => report::to_markdown(&r),
+        "sheet" => decision_sheet(&r),
+        _ => report::to_text(&r),
+    }
+}
+
+/// Each conclusion's value, then, indented, each rule that established it (citation, facts,
+/// thresholds, computed values, conclusions leaned on) and what is still needed.
+fn decision_sheet(r: &report::Report) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for c in &r.conclusions {
+        let _ = writeln!(out, "{} = {}", c.name, c.shown);
+        for b in &c.because {
+            let _ = writeln!(out, "  ← {}（{}）", b.rule, b.cite);
+            for (name, _, shown) in &b.facts {
+                let _ = writeln!(out, "      事实 {name} = {shown}");
+            }
+            for (name, shown) in &b.params {
+                let _ = writeln!(out, "      标准 {name} = {shown}");
+            }
+            for (text, shown) in &b.computed {
+                let _ = writeln!(out, "      计算 {text} = {shown}");
+            }
+            for (name, shown) in &b.uses {
+                let _ = writeln!(out, "      结论 {name} = {shown}");
+            }
+        }
+        if !c.needs.is_empty() {
+            let _ = writeln!(out, "  尚需查明：{}", c.needs.join("、"));
+        }
+    }
+    for e in &r.errors {
+        let _ = writeln!(out, "计算错误：{e}");
+    }
+    out
+}
+
+fn report_model(path: &std::path::Path) -> report::Report {
     let rules = common::shipped();
     let text = std::fs::read_to_string(path).unwrap();
     let case_format = if path.extension().is_some_and(|e| e == "toml") {
@@ -38,17 +85,13 @@ fn report_of(path: &std::path::Path, format: &str) -> String {
         source: "rules".into(),
         fingerprint: "[指纹]".into(),
     };
-    match format {
-        "json" => serde_json::to_string_pretty(&report::to_json(&r)).unwrap(),
-        "markdown" => report::to_markdown(&r),
-        _ => report::to_text(&r),
-    }
+    r
 }
 
 #[test]
-fn every_corpus_case_has_a_reviewed_text_report() {
+fn every_corpus_case_has_a_reviewed_decision_sheet() {
     insta::glob!("cases/*.toml", |path| {
-        insta::assert_snapshot!(report_of(path, "text"));
+        insta::assert_snapshot!(report_of(path, "sheet"));
     });
 }
 
