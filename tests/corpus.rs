@@ -10,47 +10,34 @@
     reason = "a test should fail loudly at the point of failure"
 )]
 
-use ruling::case::{close_world, parse_case};
-use ruling::eval::{evaluate, Options};
-use ruling::report::{self, RulesInfo};
-use ruling::ruleset;
+mod common;
 
-/// The shipped rules, compiled once for all cases.
-fn program() -> &'static ruling::program::Program {
-    static PROGRAM: std::sync::OnceLock<ruling::program::Program> = std::sync::OnceLock::new();
-    PROGRAM.get_or_init(|| {
-        let rules = ruleset::read_dir(std::path::Path::new("rules")).unwrap();
-        ruleset::compile(&rules).0.unwrap()
-    })
-}
+use ruling::case::CaseFormat;
+use ruling::report::{self, RulesInfo};
+use ruling::rules::Options;
 
 fn report_of(path: &std::path::Path, format: &str) -> String {
-    let program = program();
+    let rules = common::shipped();
     let text = std::fs::read_to_string(path).unwrap();
-    let case = parse_case(
-        program,
-        &text,
-        path.extension().is_some_and(|e| e == "toml"),
-    )
-    .unwrap();
-    let mut facts = case.facts.clone();
-    if case.closed_world {
-        close_world(program, &mut facts);
-    }
-    let outcome = evaluate(program, &facts, Options { needs: true });
-    let info = RulesInfo {
+    let case_format = if path.extension().is_some_and(|e| e == "toml") {
+        CaseFormat::Toml
+    } else {
+        CaseFormat::Json
+    };
+    let case = rules.read_case(&text, case_format).unwrap();
+    // The case file's own 封闭世界 decides the world, as `ruling eval` without the flag.
+    let evaluated = rules.evaluate(
+        &case,
+        Options {
+            closed_world: false,
+            needs: true,
+        },
+    );
+    let mut r = report::build(&evaluated);
+    r.rules = RulesInfo {
         source: "rules".into(),
         fingerprint: "[指纹]".into(),
     };
-    let mut r = report::build(
-        program,
-        info,
-        case.id.clone(),
-        &facts,
-        &outcome,
-        case.closed_world,
-    );
-    report::mark_presumed(&mut r, program, &case.facts);
     match format {
         "json" => serde_json::to_string_pretty(&report::to_json(&r)).unwrap(),
         "markdown" => report::to_markdown(&r),
