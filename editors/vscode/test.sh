@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Grammar tests of the VS Code extension: installs the pinned development packages from
+# package-lock.json (npm ci), then runs `npm test`: the check of every shipped rules/*.rule file
+# (tests/check-rules.js) and the scope assertions of tests/*.test.rule (vscode-tmgrammar-test).
+# Exit code: 0 all pass, non-zero when any check fails or npm cannot install.
+set -euo pipefail
+cd "$(dirname "$0")"
+if ! command -v npm >/dev/null 2>&1; then
+  echo "editors/vscode/test.sh：找不到 npm。请先安装 Node.js（含 npm，版本 20 或更高），例如 apt-get install -y nodejs npm。" >&2
+  exit 1
+fi
+npm ci --no-audit --no-fund --loglevel=error
+npm test
