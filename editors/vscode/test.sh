@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Grammar tests of the VS Code extension: installs the pinned development packages from
-# package-lock.json (npm ci), then runs `npm test`: the check of every shipped rules/*.rule file
-# (tests/check-rules.js) and the scope assertions of tests/*.test.rule (vscode-tmgrammar-test).
+# Tests of the VS Code extension: installs the pinned development packages from package-lock.json
+# (npm ci), then runs `npm test`: every shipped rules/*.rule file and every keyword of
+# grammar/ruling.pest against the TextMate grammar (tests/check-rules.js), the client's start-up
+# logic with stand-ins for VS Code (tests/client.test.js), and the scope assertions of
+# tests/*.test.rule (vscode-tmgrammar-test).
 # Exit code: 0 all pass, non-zero when any check fails or npm cannot install.
 set -euo pipefail
 cd "$(dirname "$0")"
