@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Tests of the VS Code extension: installs the pinned development packages from package-lock.json
-# (npm ci), then runs `npm test`: every shipped rules/*.rule file and every keyword of
-# grammar/ruling.pest against the TextMate grammar (tests/check-rules.js), the client's start-up
-# logic with stand-ins for VS Code (tests/client.test.js), and the scope assertions of
-# tests/*.test.rule (vscode-tmgrammar-test).
+# (npm ci), then runs `npm test`:
+#   tests/manifest.test.js  package.json, language configuration and grammar agree and are valid;
+#   tests/check-rules.js    every keyword of grammar/ruling.pest and every shipped rules/*.rule
+#                           file against the TextMate grammar;
+#   tests/client.test.js    the client's start-up logic, with stand-ins for VS Code;
+#   tests/*.test.rule       scope assertions (vscode-tmgrammar-test).
 # Exit code: 0 all pass, non-zero when any check fails or npm cannot install.
 set -euo pipefail
 cd "$(dirname "$0")"
