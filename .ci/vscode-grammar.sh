@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# CI step for the VS Code extension: its grammar and client tests (editors/vscode/test.sh).
+# CI step for the VS Code extension: its grammar, client and server-contract tests
+# (editors/vscode/test.sh). Run it after cargo test, so that target/debug/ruling is built and the
+# server-contract test runs against it.
 # They need Node.js 18 or later with npm. Where npm is missing and this runs as root on a
 # Debian-like system, Node.js is installed with apt-get; where it still cannot be had, the step
 # is skipped with a message (exit 0), so a machine without Node.js can still run the Rust CI.

@@ -5,6 +5,8 @@
 #   tests/check-rules.js    every keyword of grammar/ruling.pest and every shipped rules/*.rule
 #                           file against the TextMate grammar;
 #   tests/client.test.js    the client's start-up logic, with stand-ins for VS Code;
+#   tests/server.test.js    what the client relies on from the built `ruling lsp` (skipped, with
+#                           a message, when target/debug/ruling or $RULING_BIN has no lsp);
 #   tests/*.test.rule       scope assertions (vscode-tmgrammar-test).
 # Exit code: 0 all pass, non-zero when any check fails or npm cannot install.
 set -euo pipefail
