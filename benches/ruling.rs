@@ -11,10 +11,10 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ruling::case::{close_world, parse_case};
-use ruling::check::Program;
 use ruling::cli::batch::Batch;
 use ruling::eval::{evaluate, evaluate_into, Options, Outcome};
 use ruling::generate::cases;
+use ruling::program::Program;
 use ruling::ruleset;
 use std::hint::black_box;
 use std::time::Duration;
@@ -56,7 +56,7 @@ fn evaluate_one(c: &mut Criterion) {
         b.iter(|| evaluate(&program, black_box(&facts), Options { needs: true }))
     });
     // The mean over a thousand generated cases (typed beforehand), open and closed world.
-    let generated: Vec<Vec<ruling::eval::value::Value>> = cases(&program, 1000, 11)
+    let generated: Vec<Vec<ruling::program::value::Value>> = cases(&program, 1000, 11)
         .filter_map(|l| parse_case(&program, &l, false).ok())
         .map(|c| {
             let mut f = c.facts;

@@ -8,11 +8,11 @@
     reason = "a test should fail loudly at the point of failure"
 )]
 
-use ruling::check::{ConclusionKind, Type, MODALITY};
 use ruling::diag::{render, Severity};
+use ruling::program::{ConclusionKind, Type, MODALITY};
 use ruling::ruleset;
 
-fn program() -> ruling::check::Program {
+fn program() -> ruling::program::Program {
     let rules = ruleset::read_dir(std::path::Path::new("rules")).unwrap();
     let (program, diags) = ruleset::compile(&rules);
     let errors: Vec<_> = diags

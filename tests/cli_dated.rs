@@ -153,7 +153,7 @@ fn the_shipped_rules_declare_the_judgment_date() {
     let (program, _) = ruling::ruleset::compile(&rules);
     let program = program.unwrap();
     let f = program.judgment_date.expect("裁判日期 declared");
-    assert_eq!(program.facts[f].ty, ruling::check::Type::Date);
+    assert_eq!(program.facts[f].ty, ruling::program::Type::Date);
 }
 
 #[test]

@@ -16,8 +16,8 @@ use ruling::report::{self, RulesInfo};
 use ruling::ruleset;
 
 /// The shipped rules, compiled once for all cases.
-fn program() -> &'static ruling::check::Program {
-    static PROGRAM: std::sync::OnceLock<ruling::check::Program> = std::sync::OnceLock::new();
+fn program() -> &'static ruling::program::Program {
+    static PROGRAM: std::sync::OnceLock<ruling::program::Program> = std::sync::OnceLock::new();
     PROGRAM.get_or_init(|| {
         let rules = ruleset::read_dir(std::path::Path::new("rules")).unwrap();
         ruleset::compile(&rules).0.unwrap()

@@ -9,9 +9,9 @@
 )]
 
 use ruling::case::{case_from_raw, close_world, Raw};
-use ruling::check::Program;
 use ruling::diag::render;
 use ruling::eval::{evaluate, Options};
+use ruling::program::Program;
 use ruling::report::conclusion_value;
 use ruling::ruleset;
 use serde_json::{json, Value as J};

@@ -528,7 +528,7 @@ fn compile_and_run(extra: String) -> Result<(), String> {
     };
     let (program, diags) = ruling::ruleset::compile(&rules);
     let program = program.ok_or_else(|| format!("{diags:?}"))?;
-    let facts = vec![ruling::eval::value::Value::Unknown; program.facts.len()];
+    let facts = vec![ruling::program::value::Value::Unknown; program.facts.len()];
     let outcome = ruling::eval::evaluate(&program, &facts, ruling::eval::Options { needs: true });
     let report = ruling::report::build(
         &program,

@@ -12,10 +12,10 @@
 
 use proptest::prelude::*;
 use ruling::case::{close_world, parse_case};
-use ruling::check::{Program, Type};
-use ruling::eval::value::Value;
 use ruling::eval::{evaluate, Options, Outcome};
 use ruling::fuzzing::{shipped, to_toml, CaseGen};
+use ruling::program::value::Value;
+use ruling::program::{Program, Type};
 use ruling::report::{self, conclusion_value, RulesInfo};
 use ruling::ruleset::RuleSet;
 use rust_decimal::Decimal;

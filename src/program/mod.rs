@@ -3,12 +3,14 @@
 //! Every fact, parameter, conclusion, rule and enumeration word is an index here; evaluation
 //! never looks a name up or compares words as strings.
 
-use crate::eval::value::Value;
+pub mod value;
+
 use crate::source::{Sources, Span};
 use crate::syntax::ast::{AggregateOp, ArithOp, CitationPath, CmpOp, Favour, Period};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use value::Value;
 
 /// Index of a fact.
 pub type FactId = usize;
@@ -294,21 +296,6 @@ pub enum Node {
     Known(Box<Expr>, bool),
 }
 
-/// An example written inside a rule file.
-#[derive(Debug, Clone)]
-pub struct ExampleDef {
-    /// Its name.
-    pub name: String,
-    /// Closed world.
-    pub closed_world: bool,
-    /// The facts.
-    pub facts: Vec<(FactId, Value)>,
-    /// Expected conclusion values.
-    pub expect: Vec<(ConclusionId, serde_json::Value)>,
-    /// Where it stands.
-    pub span: Span,
-}
-
 /// The hash of the name tables: FNV-1a. Every key of every case is looked up once, and the
 /// default SipHash took about a twentieth of a batch's time. SipHash's protection against
 /// crafted collisions is not needed here: the tables are filled only from the rule files, and
@@ -355,8 +342,6 @@ pub struct Program {
     pub conclusions: Vec<ConclusionDef>,
     /// Rules.
     pub rules: Vec<RuleDef>,
-    /// Examples.
-    pub examples: Vec<ExampleDef>,
     /// Every citation used, canonical.
     pub citations: Vec<CitationPath>,
     /// Article texts by citation.

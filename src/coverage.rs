@@ -1,4 +1,4 @@
-//! `ruling test --coverage`: which rules the cases run exercise.
+//! Rule coverage (`ruling test --coverage`): which rules the cases run exercise.
 //!
 //! Over every case `ruling test` runs (the examples inside the rule files and the case corpus),
 //! each rule is *fired* in at least one case, *never fired* (always decided not to apply or
@@ -6,15 +6,15 @@
 //! cite, so that legal staff see which articles no case exercises; rules that only the examples
 //! fire, and no corpus case, are named too.
 
-use crate::check::Program;
 use crate::eval::{Outcome, RuleStatus};
+use crate::program::Program;
 use crate::syntax::ast::CitationPath;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Where a case came from.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Origin {
+pub enum Origin {
     /// An example inside a rule file.
     Example,
     /// A case file of the corpus.
@@ -23,7 +23,7 @@ pub(super) enum Origin {
 
 /// How often each rule fired and was decided, by origin of the case.
 #[derive(Debug, Clone)]
-pub(super) struct Coverage {
+pub struct Coverage {
     /// Per rule: cases in which it fired (examples, corpus).
     fired: Vec<[usize; 2]>,
     /// Per rule: cases in which it was decided either way (examples, corpus).
@@ -34,7 +34,7 @@ pub(super) struct Coverage {
 
 impl Coverage {
     /// Nothing recorded yet.
-    pub(super) fn new(program: &Program) -> Coverage {
+    pub fn new(program: &Program) -> Coverage {
         Coverage {
             fired: vec![[0; 2]; program.rules.len()],
             decided: vec![[0; 2]; program.rules.len()],
@@ -43,7 +43,7 @@ impl Coverage {
     }
 
     /// Records one evaluated case.
-    pub(super) fn record(&mut self, outcome: &Outcome, origin: Origin) {
+    pub fn record(&mut self, outcome: &Outcome, origin: Origin) {
         let k = match origin {
             Origin::Example => 0,
             Origin::Corpus => 1,
@@ -67,7 +67,7 @@ impl Coverage {
     }
 
     /// The report, grouped by article.
-    pub(super) fn render(&self, program: &Program) -> String {
+    pub fn render(&self, program: &Program) -> String {
         let mut groups: BTreeMap<Option<CitationPath>, Vec<usize>> = BTreeMap::new();
         for (r, rule) in program.rules.iter().enumerate() {
             let article = rule

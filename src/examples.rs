@@ -1,29 +1,50 @@
-//! Pass 5: the example cases inside rule files, typed like case files.
+//! In-file examples: the `示例` blocks of the rule files → [`Example`]s, each a [`Case`] with
+//! its name and place. A stage of its own above the checker and the case reader: the checked
+//! program gives the facts' types, and the example's values are typed by the very conversion
+//! that types case files ([`crate::case::typed`]), so an example and a case file that say the
+//! same thing are the same case.
 
-use super::declare::Decls;
-use super::program::*;
-use crate::case::{expected_value, typed, Raw};
+use crate::case::{expected_value, typed, Case, Raw};
 use crate::diag::{did_you_mean, Code, Diagnostic};
-use crate::syntax::ast::{self, LitKind, ValueLit};
+use crate::program::value::Value;
+use crate::program::{Program, Type};
+use crate::source::Span;
+use crate::syntax::ast::{self, Item, LitKind, Module, ValueLit};
 
-pub(super) fn compile_examples(
-    program: &mut Program,
-    decls: &Decls<'_>,
-    diags: &mut Vec<Diagnostic>,
-) {
+/// One example of a rule file: a case with a name and the place it was written.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Its name, after `示例`.
+    pub name: String,
+    /// Where it stands.
+    pub span: Span,
+    /// The case it describes, expectations included (`case.id` is the name).
+    pub case: Case,
+}
+
+/// Types the examples of the checked modules against the program. Every problem is reported;
+/// an example with a problem is left out.
+pub fn compile(program: &Program, modules: &[Module]) -> (Vec<Example>, Vec<Diagnostic>) {
     let mut examples = Vec::new();
-    for ex in &decls.examples {
-        let mut def = ExampleDef {
-            name: ex.name.text.clone(),
+    let mut diags = Vec::new();
+    let decls = modules
+        .iter()
+        .flat_map(|m| &m.items)
+        .filter_map(|i| match i {
+            Item::Example(e) => Some(e),
+            _ => None,
+        });
+    for ex in decls {
+        let before = diags.len();
+        let mut case = Case {
+            id: Some(ex.name.text.clone()),
+            facts: vec![Value::Unknown; program.facts.len()],
             closed_world: ex.closed_world,
-            facts: Vec::new(),
-            expect: Vec::new(),
-            span: ex.span,
+            ..Case::default()
         };
         for b in &ex.facts {
             let Some(&f) = program.fact_index.get(&b.name.text) else {
                 diags.push(unknown(
-                    program,
                     b,
                     "事实",
                     program.facts.iter().map(|f| f.name.as_str()).collect(),
@@ -32,14 +53,17 @@ pub(super) fn compile_examples(
             };
             let ty = program.facts.get(f).map_or(Type::Any, |d| d.ty);
             match typed(program, ty, &raw(&b.value), &b.name.text) {
-                Ok(v) => def.facts.push((f, v)),
+                Ok(v) => {
+                    if let Some(slot) = case.facts.get_mut(f) {
+                        *slot = v;
+                    }
+                }
                 Err(e) => diags.push(locate(e, b.value.span())),
             }
         }
         for b in &ex.expect {
             let Some(&c) = program.conclusion_index.get(&b.name.text) else {
                 diags.push(unknown(
-                    program,
                     b,
                     "结论",
                     program
@@ -51,17 +75,22 @@ pub(super) fn compile_examples(
                 continue;
             };
             match expected_value(program, c, &raw(&b.value), &b.name.text) {
-                Ok(v) => def.expect.push((c, v)),
+                Ok(v) => case.expect.push((c, v)),
                 Err(e) => diags.push(locate(e, b.value.span())),
             }
         }
-        examples.push(def);
+        if diags.len() == before {
+            examples.push(Example {
+                name: ex.name.text.clone(),
+                span: ex.span,
+                case,
+            });
+        }
     }
-    program.examples = examples;
+    (examples, diags)
 }
 
-fn unknown(program: &Program, b: &ast::Binding, what: &str, names: Vec<&str>) -> Diagnostic {
-    let _ = program;
+fn unknown(b: &ast::Binding, what: &str, names: Vec<&str>) -> Diagnostic {
     let mut d = Diagnostic::error(
         Code::Undeclared,
         b.name.span,
@@ -74,7 +103,7 @@ fn unknown(program: &Program, b: &ast::Binding, what: &str, names: Vec<&str>) ->
     d
 }
 
-fn locate(mut d: Diagnostic, span: crate::source::Span) -> Diagnostic {
+fn locate(mut d: Diagnostic, span: Span) -> Diagnostic {
     d.span = Some(span);
     d.code = Code::BadExample;
     d
