@@ -49,6 +49,17 @@ function currentFolder() {
   return folders.find((f) => f.uri.scheme === 'file');
 }
 
+/**
+ * Where the server runs: the workspace folder, so that its `rules` folder is the rule set as on
+ * the command line; with no folder open, the folder of the open .rule file, else the home folder.
+ */
+function workingDirectory(folder) {
+  if (folder) return folder.uri.fsPath;
+  const editor = vscode.window.activeTextEditor;
+  if (editor && editor.document.uri.scheme === 'file') return path.dirname(editor.document.uri.fsPath);
+  return os.homedir();
+}
+
 /** Replaces `${workspaceFolder}` and a leading `~`, then makes a relative path absolute. */
 function expandPath(value, folder) {
   let p = value.trim();
@@ -160,7 +171,7 @@ async function start() {
       'ruling.path');
     return;
   }
-  const cwd = folder ? folder.uri.fsPath : path.dirname(program);
+  const cwd = workingDirectory(folder);
 
   let help;
   try {
@@ -178,7 +189,8 @@ async function start() {
   const args = ['lsp'];
   const rulesSetting = config.get('rulesDir', '').trim();
   if (rulesSetting) {
-    const dir = expandPath(rulesSetting, folder);
+    // Relative to the workspace folder, or with none open, to where the server runs.
+    const dir = path.resolve(cwd, expandPath(rulesSetting, folder));
     if (!isDirectory(dir)) {
       await showProblem(
         `设置“ruling.rulesDir”指向的规则文件夹“${dir}”不存在。请改为存放 .rule 文件的文件夹，或清空此设置以使用工作区中的 rules 文件夹。`,

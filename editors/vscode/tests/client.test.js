@@ -29,11 +29,11 @@ const old = script('ruling-old', 'echo "error: unrecognized subcommand \'lsp\'" 
 const notExecutable = script('ruling-not-executable', 'exit 0', 0o644);
 
 /** Activates the extension with the given settings; resolves to what it did, in order. */
-async function run(settings) {
+async function run(settings, { folders = [workspace], active } = {}) {
   const events = [];
   const vscode = {
     workspace: {
-      workspaceFolders: [{ uri: { fsPath: workspace, scheme: 'file' } }],
+      workspaceFolders: folders.map((f) => ({ uri: { fsPath: f, scheme: 'file' } })),
       getWorkspaceFolder: () => undefined,
       getConfiguration: () => ({ get: (k, d) => (k in settings ? settings[k] : d) }),
       createFileSystemWatcher: (glob) => {
@@ -43,7 +43,7 @@ async function run(settings) {
       onDidChangeConfiguration: () => ({ dispose() {} }),
     },
     window: {
-      activeTextEditor: undefined,
+      activeTextEditor: active && { document: { uri: { fsPath: active, scheme: 'file' } } },
       createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }),
       showErrorMessage: async (m, ...buttons) => { events.push(`error ${m} [${buttons.join('|')}]`); },
       showWarningMessage: async (m) => { events.push(`warning ${m}`); },
@@ -95,6 +95,12 @@ const cases = [
   ['PATH 中查找裸名称', { path: 'ruling' }, (e) => {
     assert.strictEqual(e[1], `start ruling lsp @ ${workspace}`);
   }],
+  ['没有打开文件夹时，在所开 .rule 文件的文件夹中启动', { path: current }, (e) => {
+    assert.strictEqual(e[1], `start ruling lsp @ ${path.join(workspace, 'rules')}`);
+  }, { folders: [], active: path.join(workspace, 'rules', '甲.rule') }],
+  ['ruling.path 可用 ${workspaceFolder}', { path: '${workspaceFolder}/../ruling' }, (e) => {
+    assert.strictEqual(e[1], `start ruling lsp @ ${workspace}`);
+  }],
   ['规则文件夹不存在时不启动，并指明设置', { path: current, rulesDir: '没有这个文件夹' }, (e) => {
     assert.strictEqual(e.length, 1, e.join('\n'));
     assert.match(e[0], /^error 设置“ruling\.rulesDir”指向的规则文件夹“.*没有这个文件夹”不存在/);
@@ -121,9 +127,9 @@ const cases = [
 (async () => {
   process.env.PATH = `${tmp}${path.delimiter}${process.env.PATH || ''}`;
   let failed = 0;
-  for (const [name, settings, check] of cases) {
+  for (const [name, settings, check, context] of cases) {
     try {
-      check(await run(settings));
+      check(await run(settings, context));
       console.log(`✓ ${name}`);
     } catch (e) {
       failed++;
