@@ -124,8 +124,16 @@ function probe(program, cwd) {
   });
 }
 
-/** Shows an error with buttons that open the setting or the install steps. */
-async function showProblem(message, setting) {
+/**
+ * Shows an error with buttons that open the setting or the install steps. Not awaited by its
+ * callers: the promise settles only when the user closes the message, and a restart asked for
+ * meanwhile must not wait for that.
+ */
+function showProblem(message, setting) {
+  answer(message, setting).catch((e) => output.appendLine(`[ruling] ${e && e.message ? e.message : e}`));
+}
+
+async function answer(message, setting) {
   const actions = setting ? ['打开设置', '安装说明'] : ['安装说明'];
   const choice = await vscode.window.showErrorMessage(message, ...actions);
   if (choice === '打开设置') {
@@ -165,7 +173,7 @@ async function start() {
   const setting = config.get('path', 'ruling');
   const program = findProgram(setting, folder);
   if (!program) {
-    await showProblem(
+    showProblem(
       `找不到 ruling 程序“${setting}”，规则文件暂时只有语法高亮。`
         + '请在仓库目录中运行 cargo install --path . 安装它，或在设置“ruling.path”中填写它的完整路径。',
       'ruling.path');
@@ -182,7 +190,7 @@ async function start() {
     if (e.killed) problem = '没有在规定时间内响应。请检查它是否是 ruling 程序';
     else if (typeof e.code === 'string') problem = `无法运行（${e.code}）。请检查该文件是否可执行`;
     else problem = '不支持 lsp 子命令，可能是旧版本。请在仓库目录中重新运行 cargo install --path . 安装新版本';
-    await showProblem(`ruling 程序“${program}”${problem}，或在设置“ruling.path”中改填正确的路径。`, 'ruling.path');
+    showProblem(`ruling 程序“${program}”${problem}，或在设置“ruling.path”中改填正确的路径。`, 'ruling.path');
     return;
   }
 
@@ -192,7 +200,7 @@ async function start() {
     // Relative to the workspace folder, or with none open, to where the server runs.
     const dir = path.resolve(cwd, expandPath(rulesSetting, folder));
     if (!isDirectory(dir)) {
-      await showProblem(
+      showProblem(
         `设置“ruling.rulesDir”指向的规则文件夹“${dir}”不存在。请改为存放 .rule 文件的文件夹，或清空此设置以使用工作区中的 rules 文件夹。`,
         'ruling.rulesDir');
       return;
@@ -225,7 +233,7 @@ async function start() {
     running = undefined;
     watcher.dispose();
     output.appendLine(`[ruling] 启动失败：${e && e.message ? e.message : e}`);
-    await showProblem(
+    showProblem(
       `ruling 语言服务器启动失败：${e && e.message ? e.message : e}。详情见“Ruling”输出面板。`,
       'ruling.path');
   }

@@ -45,7 +45,12 @@ async function run(settings, { folders = [workspace], active } = {}) {
     window: {
       activeTextEditor: active && { document: { uri: { fsPath: active, scheme: 'file' } } },
       createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }),
-      showErrorMessage: async (m, ...buttons) => { events.push(`error ${m} [${buttons.join('|')}]`); },
+      // Like VS Code, an error message settles only when the user closes it; here never, so a
+      // client that waited for it would hang and fail below.
+      showErrorMessage: (m, ...buttons) => {
+        events.push(`error ${m} [${buttons.join('|')}]`);
+        return new Promise(() => {});
+      },
       showWarningMessage: async (m) => { events.push(`warning ${m}`); },
       setStatusBarMessage() {},
     },
@@ -78,7 +83,8 @@ async function run(settings, { folders = [workspace], active } = {}) {
   try {
     const ext = require(EXTENSION);
     ext.activate({ extensionPath: tmp, subscriptions: [] });
-    await ext.deactivate();
+    const late = new Promise((_, reject) => setTimeout(() => reject(new Error('停止语言服务器的请求一直在等待（是否在等用户关闭提示？）')), 5000));
+    await Promise.race([ext.deactivate(), late]);
   } finally {
     Module._load = load;
   }
