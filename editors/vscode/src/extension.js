@@ -22,6 +22,8 @@ const MAX_RESTARTS = 4;
 const CRASH_WINDOW_MS = 3 * 60 * 1000;
 /** How long the `ruling lsp --help` probe may take (a cold disk, an antivirus scan). */
 const PROBE_TIMEOUT_MS = 15 * 1000;
+/** How long a start or stop may hold up the next one (a server stuck before answering). */
+const STEP_TIMEOUT_MS = 30 * 1000;
 
 let extensionPath = '';
 let output;
@@ -29,6 +31,13 @@ let output;
 let running;
 /** Start and stop run one after another, so that quick setting changes cannot race. */
 let queue = Promise.resolve();
+
+/** Settles as `promise` does, or resolves to `late` after `ms` if it has not settled by then. */
+function within(promise, ms, late) {
+  let timer;
+  const deadline = new Promise((resolve) => { timer = setTimeout(() => resolve(late), ms); });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
 
 /** Runs `task` after every start or stop already asked for. */
 function enqueue(task) {
@@ -228,7 +237,12 @@ async function start() {
   );
   running = { client, watcher };
   try {
-    await client.start();
+    const late = await within(client.start().then(() => undefined), STEP_TIMEOUT_MS, 'late');
+    if (late) {
+      output.appendLine(`[ruling] 语言服务器 ${STEP_TIMEOUT_MS / 1000} 秒内没有完成初始化，仍在等待。`);
+      vscode.window.showWarningMessage(
+        `ruling 语言服务器 ${STEP_TIMEOUT_MS / 1000} 秒内没有完成初始化。规则文件很多时请稍候；一直没有诊断时，请执行“Ruling：重启语言服务器”。`);
+    }
   } catch (e) {
     running = undefined;
     watcher.dispose();
@@ -244,7 +258,11 @@ async function stop() {
   const { client, watcher } = running;
   running = undefined;
   try {
-    if (client.isRunning()) await client.stop(5000);
+    // Also a client still starting: stop() waits for its start, then shuts the server down.
+    if (client.needsStop()) {
+      const late = await within(client.stop(5000).then(() => undefined), STEP_TIMEOUT_MS, 'late');
+      if (late) output.appendLine('[ruling] 语言服务器没有按时停止。');
+    }
   } catch (e) {
     output.appendLine(`[ruling] 停止语言服务器时出错：${e && e.message ? e.message : e}`);
   } finally {

@@ -69,7 +69,7 @@ async function run(settings, { folders = [workspace], active } = {}) {
         events.push(`start ${path.basename(server.command)} ${server.args.join(' ')} @ ${server.options.cwd}`);
       }
       async start() {}
-      isRunning() { return true; }
+      needsStop() { return true; }
       async stop() { events.push('stop'); }
     },
   };
