@@ -3,7 +3,8 @@
 //! The pipeline, one stage per module, data flowing one way:
 //! text → [`syntax`] (pest grammar, lowering to an AST with spans) → [`check`] (names resolved,
 //! types checked, dependency order → a compiled [`check::Program`]) → [`eval`] (three-valued
-//! evaluation of a [`case`]) → [`report`] (text, JSON, Markdown). [`cli`] draws it together.
+//! evaluation of a [`case`]) → [`report`] (text, JSON, Markdown). [`cli`] draws it together;
+//! [`lsp`] serves the same stages to an editor.
 
 pub mod case;
 pub mod check;
@@ -13,6 +14,7 @@ pub mod eval;
 pub mod format;
 pub mod fuzzing;
 pub mod generate;
+pub mod lsp;
 pub mod report;
 pub mod ruleset;
 pub mod source;

@@ -1,0 +1,155 @@
+//! The one place where the language server calls into the rest of `ruling`: reading a rules
+//! folder, parsing, checking, formatting and running the examples. Everything else in
+//! [`crate::lsp`] works on what these functions give (syntax trees, diagnostics, a program),
+//! so that a change in the library's interfaces is met here alone.
+
+use crate::check::Program;
+use crate::diag::{has_errors, Code, Diagnostic};
+use crate::source::{FileId, Sources, Span};
+use crate::syntax::ast::Module;
+use std::path::{Path, PathBuf};
+
+pub use crate::ruleset::{MAX_RULE_FILES, MAX_RULE_FILE_BYTES};
+
+/// The `*.rule` files of a folder, in the order `ruling check` reads them (sorted by path);
+/// at most [`MAX_RULE_FILES`].
+pub fn rule_files(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| is_rule_file(p) && p.is_file())
+        .collect();
+    paths.sort();
+    paths.truncate(MAX_RULE_FILES);
+    paths
+}
+
+/// Whether a path names a rule file.
+pub fn is_rule_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "rule")
+}
+
+/// A rule file's text as `ruling check` reads it: at most [`MAX_RULE_FILE_BYTES`], invalid
+/// UTF-8 replaced from its first bad byte on. Gives the text and, when it could not be read
+/// whole, the problem (to be placed at the byte offset given).
+pub fn read_rule_file(path: &Path) -> (String, Option<(usize, String)>) {
+    let name = path.display();
+    match crate::source::read_at_most(path, MAX_RULE_FILE_BYTES) {
+        Ok(bytes) if bytes.len() as u64 > MAX_RULE_FILE_BYTES => (
+            String::new(),
+            Some((
+                0,
+                format!("规则文件“{name}”超过 4 MiB，未读取；请把它拆成几个文件"),
+            )),
+        ),
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let good = String::from_utf8_lossy(bytes.get(..valid).unwrap_or(&[])).into_owned();
+                (
+                    good,
+                    Some((
+                        valid,
+                        format!(
+                            "“{name}”不是有效的 UTF-8 文本，从这里起无法解码；请用 UTF-8 编码保存规则文件（不要用 GBK）"
+                        ),
+                    )),
+                )
+            }
+        },
+        Err(e) => (String::new(), Some((0, format!("无法读取“{name}”：{e}")))),
+    }
+}
+
+/// A diagnostic of a file that could not be read whole.
+pub fn unreadable(file: FileId, at: usize, message: String) -> Diagnostic {
+    Diagnostic::error(Code::Io, Span::new(file, at, at), message)
+        .with_help("改正后保存文件，语言服务器会重新读取")
+}
+
+/// Parses one file (its spans carry `file`).
+pub fn parse(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
+    crate::syntax::parse_file(file, text)
+}
+
+/// Checks a folder's parsed files as `ruling check` does: when any file has a syntax error,
+/// only the syntax errors (the checker needs every file); otherwise the checker's diagnostics
+/// and, when there is no error, the program.
+pub fn check(
+    sources: &Sources,
+    modules: &[Module],
+    parse_diags: Vec<Diagnostic>,
+) -> (Option<Program>, Vec<Diagnostic>) {
+    if has_errors(&parse_diags) {
+        return (None, parse_diags);
+    }
+    let (program, more) = crate::check::check(sources.clone(), modules);
+    let mut diags = parse_diags;
+    diags.extend(more);
+    (program, diags)
+}
+
+/// The text of one rule file in the layout `ruling fmt` gives, or the reason it cannot be
+/// formatted (diagnostics against file 0).
+pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
+    crate::format::format_source(text)
+}
+
+/// What became of one example.
+#[derive(Debug, Clone)]
+pub struct ExampleRun {
+    /// Its name.
+    pub name: String,
+    /// Where it stands.
+    pub span: Span,
+    /// What went wrong: one line per conclusion that differs or computation error; empty
+    /// when it passed.
+    pub problems: Vec<String>,
+}
+
+/// Runs the examples of one file as `ruling test` does.
+pub fn run_examples(program: &Program, file: FileId) -> Vec<ExampleRun> {
+    use crate::eval::value::Value;
+    let mut runs = Vec::new();
+    for ex in program.examples.iter().filter(|e| e.span.file == file) {
+        let mut facts = vec![Value::Unknown; program.facts.len()];
+        for (f, v) in &ex.facts {
+            if let Some(slot) = facts.get_mut(*f) {
+                *slot = v.clone();
+            }
+        }
+        if ex.closed_world {
+            crate::case::close_world(program, &mut facts);
+        }
+        let outcome = crate::eval::evaluate(program, &facts, crate::eval::Options { needs: true });
+        let mut problems = Vec::new();
+        for (c, want) in &ex.expect {
+            let got = crate::report::conclusion_value(program, &outcome, *c);
+            if got != *want {
+                let name = program.conclusions.get(*c).map_or("?", |d| d.name.as_str());
+                let mut line = format!(
+                    "{name}：预期 {}，实际 {}",
+                    crate::report::shown(want),
+                    crate::report::shown(&got)
+                );
+                if let Some(needs) = outcome.needs.get(*c).filter(|n| !n.is_empty()) {
+                    line.push_str(&format!("（尚需查明：{}）", program.fact_names(needs)));
+                }
+                problems.push(line);
+            }
+        }
+        for e in &outcome.errors {
+            problems.push(format!("计算错误：{}", e.message));
+        }
+        runs.push(ExampleRun {
+            name: ex.name.clone(),
+            span: ex.span,
+            problems,
+        });
+    }
+    runs
+}
