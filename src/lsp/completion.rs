@@ -6,7 +6,7 @@
 //! enumeration's words; inside a quoted text or a comment nothing.
 
 use super::index::{Index, MODALITY_WORDS};
-use crate::syntax::ast::{TypeExpr, TypeKind};
+use super::library::ast::{TypeExpr, TypeKind};
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, MarkupContent,
     MarkupKind, Range, TextEdit,

@@ -6,9 +6,9 @@
 //! “电话卡数”？" leads to where 电话卡数 is declared.
 
 use super::index::Target;
+use super::library::Span;
+use super::library::{Diagnostic, Severity};
 use super::workspace::Folder;
-use crate::diag::{Diagnostic, Severity};
-use crate::source::Span;
 use lsp_types::{
     DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Range,
 };
@@ -105,7 +105,8 @@ fn convert(folder: &Folder, d: &Diagnostic, span: Span) -> lsp_types::Diagnostic
         let mut spans = index.declarations(&Target::Name(name.to_string()));
         spans.extend(index.declarations(&Target::Rule(name.to_string())));
         for s in spans {
-            if s.file == span.file && s.start == span.start {
+            // A declaration inside the diagnostic's own place needs no pointer to it.
+            if s.file == span.file && span.start <= s.start && s.end() <= span.end() {
                 continue;
             }
             if let Some(loc) = location(folder, s) {

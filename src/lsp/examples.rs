@@ -1,10 +1,10 @@
 //! "运行示例": a code lens over the first example of a file, whose command runs the file's
 //! examples as `ruling test` does and shows each failing one as a diagnostic on its name.
 
+use super::library::ast::Item;
+use super::library::FileId;
 use super::library::{self, ExampleRun};
 use super::workspace::Folder;
-use crate::source::FileId;
-use crate::syntax::ast::Item;
 use lsp_types::{CodeLens, Command, Uri};
 
 /// The command the lens runs; its one argument is the file's URI.

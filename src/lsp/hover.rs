@@ -7,8 +7,8 @@
 //! enumerations it belongs to.
 
 use super::index::{Index, Target, MODALITY_WORDS};
-use crate::source::Sources;
-use crate::syntax::ast::{CitationPath, RuleDecl, TypeExpr, TypeKind};
+use super::library::ast::{CitationPath, RuleDecl, TypeExpr, TypeKind};
+use super::library::Sources;
 
 /// The hover text (Markdown) for a target, or `None` when nothing is known of it.
 pub fn text(index: &Index, sources: &Sources, target: &Target) -> Option<String> {
@@ -97,8 +97,8 @@ fn name_text(index: &Index, sources: &Sources, name: &str) -> Option<String> {
         }
         if let Some(favour) = p.favour {
             out.push_str(match favour {
-                crate::syntax::ast::Favour::Higher => "\n\n较高者有利于被告人",
-                crate::syntax::ast::Favour::Lower => "\n\n较低者有利于被告人",
+                super::library::ast::Favour::Higher => "\n\n较高者有利于被告人",
+                super::library::ast::Favour::Lower => "\n\n较低者有利于被告人",
             });
         }
         out.push_str(&format!("\n\n依据 {}", cite_text(index, &p.cite.path)));

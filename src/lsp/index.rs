@@ -6,11 +6,11 @@
 //! not. Facts, parameters, conclusions and record types share one namespace (as the checker
 //! has it); rules, examples, citations, record fields and enumeration words have their own.
 
-use crate::source::{FileId, Span};
-use crate::syntax::ast::{
+use super::library::ast::{
     ArticleDecl, CitationPath, ConclusionDecl, EffectKind, ExampleDecl, Expr, ExprKind, FactDecl,
     Item, Module, ParamDecl, RecordDecl, RuleDecl, TypeExpr, TypeKind, ValueLit,
 };
+use super::library::{FileId, Span};
 use std::collections::HashMap;
 
 /// What a name in the text stands for.

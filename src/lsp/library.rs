@@ -3,13 +3,17 @@
 //! [`crate::lsp`] works on what these functions give (syntax trees, diagnostics, a program),
 //! so that a change in the library's interfaces is met here alone.
 
-use crate::check::Program;
-use crate::diag::{has_errors, Code, Diagnostic};
-use crate::source::{FileId, Sources, Span};
-use crate::syntax::ast::Module;
+use crate::diag::Code;
 use std::path::{Path, PathBuf};
 
+// The library's types the server works with, named here only, so that a move of any of them
+// changes this list and nothing else.
+pub use crate::check::Program;
+pub use crate::diag::{has_errors, Diagnostic, Severity};
 pub use crate::ruleset::{MAX_RULE_FILES, MAX_RULE_FILE_BYTES};
+pub use crate::source::{FileId, Sources, Span};
+pub use crate::syntax::ast;
+use ast::Module;
 
 /// The `*.rule` files of a folder, in the order `ruling check` reads them (sorted by path);
 /// at most [`MAX_RULE_FILES`].

@@ -6,9 +6,9 @@
 
 use super::examples::{self, RUN_EXAMPLES};
 use super::index::Target;
+use super::library::FileId;
 use super::workspace::{path_to_uri, uri_to_path, Folder};
 use super::{completion, diagnostics, format, hover, library, navigate, symbols};
-use crate::source::FileId;
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;

@@ -2,9 +2,9 @@
 //! rules, examples) and workspace symbols (the same over the folder, found by name).
 
 use super::diagnostics::{location, range};
+use super::library::ast::Item;
+use super::library::{FileId, Span};
 use super::workspace::Folder;
-use crate::source::{FileId, Span};
-use crate::syntax::ast::Item;
 use lsp_types::{DocumentSymbol, OneOf, SymbolKind, WorkspaceSymbol};
 
 /// What the outline shows of an item: its name, kind, a short description and the name's span.

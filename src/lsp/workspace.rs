@@ -5,12 +5,12 @@
 //! runs over the cached syntax trees on every change, as `ruling check` would over the folder.
 
 use super::index::Index;
+use super::library::ast::Module;
+use super::library::Program;
 use super::library::{self, ExampleRun};
+use super::library::{has_errors, Diagnostic};
+use super::library::{FileId, Sources};
 use super::position::LineIndex;
-use crate::check::Program;
-use crate::diag::{has_errors, Diagnostic};
-use crate::source::{FileId, Sources};
-use crate::syntax::ast::Module;
 use lsp_types::Uri;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
