@@ -7,7 +7,8 @@
 //! [`report`] (text, JSON, Markdown). [`rules`] is the front door over all of it: a checked
 //! rule set and one run of a case. [`batch`], [`impact`], [`coverage`] and [`testing`] are the
 //! engines of `ruling batch`, `impact`, `test --coverage` and `test`; the command line itself
-//! lives in the binary and only parses arguments, reads files and chooses exit codes.
+//! lives in the binary and only parses arguments, reads files and chooses exit codes; [`lsp`]
+//! serves the same stages to an editor.
 //!
 //! Load the rules built into the binary (the shipped `rules/`):
 //!
@@ -68,6 +69,7 @@ pub mod format;
 pub mod fuzzing;
 pub mod generate;
 pub mod impact;
+pub mod lsp;
 pub mod program;
 pub mod report;
 pub mod rules;

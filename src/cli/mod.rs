@@ -35,6 +35,7 @@ const AFTER: &str = "示例：
   ruling impact --base 原规则/ tests/cases            比较修改规则前后各案件的结论
   ruling fmt                                          把规则文件整理成统一格式
   ruling batch 案件.jsonl > 结果.jsonl                批量评估，每行一个 JSON 案件
+  ruling lsp                                          语言服务器，供编辑器（如 VS Code）使用
 
 规则集：--rules 指定的目录；未指定时用当前目录下的 rules/；没有则用程序内置的规则。";
 
@@ -89,6 +90,14 @@ enum Command {
     /// 修改规则的影响：同一批案件分别按原规则集（--base）和新规则集（--rules）评估，列出结论有变化的案件
     #[command(after_help = impact::AFTER)]
     Impact(impact::Args),
+    /// 语言服务器：经标准输入输出为编辑器提供诊断、悬停说明、跳转、补全、格式化和“运行示例”
+    #[command(
+        after_help = "示例：\n  ruling lsp                     由编辑器启动，不必手工运行\n  ruling lsp --rules 我的规则/    另外预先载入一个规则目录\n\n\
+编辑器打开工作区时，使用其中的 rules/ 目录（没有则用工作区本身）；打开其他目录中的 .rule 文件时，\n\
+使用该文件所在的目录。诊断与 ruling check 相同，随输入更新；未保存的修改不写入磁盘。\n\
+所有处理都在本机进行，不联网。\n\n退出码：0 编辑器先发 shutdown 再发 exit，1 连接中断或未经 shutdown 就退出"
+    )]
+    Lsp,
     /// 生成测试用的案件（JSON Lines），供性能测试使用
     #[command(hide = true)]
     Generate(generate::Args),
@@ -117,6 +126,7 @@ pub fn run() -> i32 {
         Command::Generate(args) => generate::run(&rules, args),
         Command::Fmt(args) => fmt::run(&rules, args),
         Command::Impact(args) => impact::run(&rules, args),
+        Command::Lsp => ruling::lsp::run(rules.dir.as_deref()),
     }
 }
 
