@@ -134,7 +134,6 @@ pub(super) fn declare<'m>(
                     program.conclusions.push(ConclusionDef {
                         name: c.name.text.clone(),
                         kind,
-                        modality: c.ty.kind == TypeKind::Modality,
                         doc: c.doc.as_ref().map(|d| d.text.clone()).unwrap_or_default(),
                         rules: Vec::new(),
                         effects: Vec::new(),

@@ -39,35 +39,40 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
         rules.set().origin,
         rules.set().fingerprint
     );
-    let (input, size): (Box<dyn Read + Send>, Option<u64>) =
+    // The input first: nothing is created or truncated before it is known to be readable.
+    let (input, size, identity): (Box<dyn Read + Send>, Option<u64>, Option<FileId>) =
         if args.input.as_path() == Path::new("-") {
-            (Box::new(io::stdin()), None)
+            (Box::new(io::stdin()), None, stdin_identity())
         } else {
-            match File::open(&args.input) {
-                Ok(f) => {
-                    let size = f.metadata().ok().map(|m| m.len());
-                    (Box::new(f), size)
-                }
-                Err(e) => {
-                    eprintln!("无法打开输入文件“{}”：{e}", args.input.display());
+            match open_input(&args.input) {
+                Ok((f, meta)) => (Box::new(f), Some(meta.len()), Some(FileId::of(&meta))),
+                Err(message) => {
+                    eprintln!("{message}");
                     return BAD_INPUT;
                 }
             }
         };
-    let output: Box<dyn Write + Send> = match args.output.as_deref() {
-        Some(path) => match File::create(path) {
-            Ok(f) => Box::new(f),
-            Err(e) => {
-                eprintln!("无法写入输出文件“{}”：{e}", path.display());
+    let mut output = match args.output.as_deref() {
+        Some(path) => match Output::file(path, identity) {
+            Ok(o) => o,
+            Err(message) => {
+                eprintln!("{message}");
                 return BAD_INPUT;
             }
         },
-        None => Box::new(io::stdout()),
+        None => Output::Stdout,
     };
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs)
-        .build()
-    {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let jobs = if args.jobs > cores {
+        eprintln!(
+            "提示：--jobs {} 超过本机处理器核心数，按 {cores} 个工作线程运行",
+            args.jobs
+        );
+        cores
+    } else {
+        args.jobs
+    };
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
         Ok(p) => p,
         Err(e) => {
             eprintln!("无法启动工作线程：{e}");
@@ -77,21 +82,134 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
     let batch = Batch::new(&rules, args.closed_world);
     let progress = progress_bar(size);
     let mut reader = BufReader::with_capacity(1 << 20, input);
-    let mut writer = BufWriter::with_capacity(1 << 20, output);
+    let mut writer = BufWriter::with_capacity(1 << 20, output.writer());
     let report = |bytes: u64, cases: u64| {
         progress.inc(bytes);
         progress.set_message(format!("已处理 {cases} 个案件"));
     };
     let result = pool.install(|| batch.stream(&mut reader, &mut writer, &report));
     let result = result.and_then(|()| writer.flush());
+    drop(writer);
     progress.finish_and_clear();
-    match result {
+    match result.and_then(|()| output.finish()) {
         Ok(()) => OK,
         // A reader that stops early (`| head`) is not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => OK,
         Err(e) => {
-            eprintln!("批量处理中断：{e}");
+            eprintln!("写入失败：{e}（批量处理中断；输出文件未改动）");
             BAD_INPUT
+        }
+    }
+}
+
+/// A file's identity (device and inode on Unix), to tell that two paths are one file whatever
+/// links lead to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt as _;
+        FileId(meta.dev(), meta.ino())
+    }
+
+    #[cfg(not(unix))]
+    fn of(meta: &std::fs::Metadata) -> FileId {
+        // Without inode numbers, size and modification time stand in (a same-path check is
+        // made as well).
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as u64);
+        FileId(meta.len(), modified)
+    }
+}
+
+/// What standard input is, when it is a file (`ruling batch - < F`).
+fn stdin_identity() -> Option<FileId> {
+    let meta = std::fs::metadata("/dev/stdin").ok()?;
+    meta.is_file().then(|| FileId::of(&meta))
+}
+
+/// Opens the input; a folder or a missing file is refused with the fix.
+fn open_input(path: &Path) -> Result<(File, std::fs::Metadata), String> {
+    let shown = path.display();
+    let file = File::open(path).map_err(|e| format!("无法打开输入文件“{shown}”：{e}"))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("无法打开输入文件“{shown}”：{e}"))?;
+    if meta.is_dir() {
+        return Err(format!(
+            "输入“{shown}”是目录，不是 JSON Lines 文件\n提示：请给出每行一个 JSON 案件的文件；评估目录中的案件文件用 ruling eval 或 ruling impact"
+        ));
+    }
+    Ok((file, meta))
+}
+
+/// Where results go: standard output (streamed), or a file written through a temporary file
+/// in its folder that replaces it only when the whole batch has been written.
+enum Output {
+    Stdout,
+    File {
+        tmp: tempfile::NamedTempFile,
+        path: PathBuf,
+    },
+}
+
+impl Output {
+    /// Prepares writing to `path`, refusing the input itself (by identity, links included).
+    fn file(path: &Path, input: Option<FileId>) -> Result<Output, String> {
+        let shown = path.display();
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.is_dir() {
+                return Err(format!(
+                    "输出“{shown}”是目录\n提示：--output 须是一个文件的路径"
+                ));
+            }
+            if input == Some(FileId::of(&meta)) {
+                return Err(format!(
+                    "输出文件“{shown}”就是输入文件：写入会毁掉输入\n提示：请为结果另选一个文件名，例如 结果.jsonl"
+                ));
+            }
+        }
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".ruling-batch-")
+            .suffix(".tmp")
+            .tempfile_in(&folder)
+            .map_err(|e| format!("无法写入输出文件“{shown}”：{e}"))?;
+        Ok(Output::File {
+            tmp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn writer(&mut self) -> Box<dyn Write + Send + '_> {
+        match self {
+            Output::Stdout => Box::new(io::stdout()),
+            Output::File { tmp, .. } => Box::new(tmp.as_file_mut()),
+        }
+    }
+
+    /// Puts the written file in place (standard output: flushes it).
+    fn finish(self) -> io::Result<()> {
+        match self {
+            Output::Stdout => io::stdout().flush(),
+            Output::File { tmp, path } => {
+                tmp.as_file().sync_all()?;
+                // The result gets the permissions the file it replaces had, or the usual ones
+                // of a new file (a temporary file is private to its owner).
+                match std::fs::metadata(&path) {
+                    Ok(meta) => tmp.as_file().set_permissions(meta.permissions())?,
+                    Err(_) => set_default_permissions(tmp.as_file())?,
+                }
+                tmp.persist(&path).map(drop).map_err(|e| e.error)
+            }
         }
     }
 }
@@ -113,4 +231,15 @@ fn progress_bar(size: Option<u64>) -> ProgressBar {
     };
     bar.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
     bar
+}
+
+#[cfg(unix)]
+fn set_default_permissions(file: &File) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    file.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn set_default_permissions(_: &File) -> io::Result<()> {
+    Ok(())
 }

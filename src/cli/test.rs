@@ -24,6 +24,10 @@ pub(super) struct Args {
     coverage: bool,
 }
 
+/// A case to run: its label, the case (or the messages of a file that could not be read) and
+/// where it came from.
+type ToRun<'r> = (String, Result<Cow<'r, Case>, Vec<String>>, Origin);
+
 pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
     let rules = match load_rules(spec) {
         Ok(x) => x,
@@ -37,7 +41,7 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
     );
     // Every case to run: the examples, then the corpus files (a file that cannot be read is
     // a failure of its own).
-    let mut cases: Vec<(String, Result<Cow<'_, Case>, Vec<String>>, Origin)> = Vec::new();
+    let mut cases: Vec<ToRun<'_>> = Vec::new();
     for ex in rules.examples() {
         let file = program
             .sources

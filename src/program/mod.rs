@@ -177,8 +177,6 @@ pub struct ConclusionDef {
     pub name: String,
     /// Its kind.
     pub kind: ConclusionKind,
-    /// Whether 情态 (rather than another enumeration).
-    pub modality: bool,
     /// The description.
     pub doc: String,
     /// The rules that conclude it, in source order.
