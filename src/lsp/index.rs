@@ -74,6 +74,9 @@ pub struct Index {
     pub words: HashMap<String, Vec<WordOwner>>,
     /// Every occurrence, sorted by file and place.
     pub occurrences: Vec<Occurrence>,
+    /// Files whose declarations come from an earlier version of their text (which now has
+    /// syntax errors): their spans no longer match the text.
+    pub stale: Vec<FileId>,
 }
 
 impl Index {
@@ -82,7 +85,10 @@ impl Index {
     /// but no occurrences, since their places no longer match the text.
     pub fn build(modules: &[(FileId, &Module, bool)]) -> Index {
         let mut index = Index::default();
-        for (_, module, _) in modules {
+        for (id, module, stale) in modules {
+            if *stale {
+                index.stale.push(*id);
+            }
             for item in &module.items {
                 index.declare(item);
             }
