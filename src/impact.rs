@@ -164,6 +164,7 @@ fn compare(
     let options = Options {
         closed_world,
         needs: false,
+        explain: false,
     };
     let x = old_rules.evaluate(a, options).outcome;
     let y = new_rules.evaluate(b, options).outcome;
