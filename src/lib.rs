@@ -3,7 +3,7 @@
 //! The pipeline, one stage per module, data flowing one way:
 //! text → [`syntax`] (pest grammar, lowering to an AST with spans) → [`check`] (names resolved,
 //! types checked, dependency order → a compiled [`check::Program`]) → [`eval`] (three-valued
-//! evaluation of a [`case`]) → [`report`] (text, JSON, Markdown). [`cli`] draws it together.
+//! evaluation of a [`case`]) → [`report`] (text, JSON, Markdown). [`cli`] draws it together; [`serve`] offers it over HTTP.
 
 pub mod case;
 pub mod check;
@@ -15,5 +15,6 @@ pub mod fuzzing;
 pub mod generate;
 pub mod report;
 pub mod ruleset;
+pub mod serve;
 pub mod source;
 pub mod syntax;

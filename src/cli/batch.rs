@@ -315,11 +315,7 @@ impl<'p> Batch<'p> {
             .for_each_init(Worker::default, |worker, slot| {
                 slot.result.clear();
                 if slot.too_long {
-                    let message = format!(
-                        "这一行超过 {} MiB，未处理",
-                        case::MAX_CASE_BYTES / 1024 / 1024
-                    );
-                    error_line(&mut slot.result, slot.number, &message);
+                    too_long_line(&mut slot.result, slot.number);
                 } else {
                     self.line(worker, slot.number, &slot.text, &mut slot.result);
                 }
@@ -493,6 +489,16 @@ fn set(out: &mut Vec<u8>, members: &mut Vec<u32>, ids: &[u32], texts: &[Vec<u8>]
         }
     }
     out.push(b']');
+}
+
+/// Appends the result line of an input line longer than [`case::MAX_CASE_BYTES`], which was not
+/// kept (also written by `ruling serve`'s `/v1/batch`, so that both give the same line).
+pub(crate) fn too_long_line(out: &mut Vec<u8>, line: u64) {
+    let message = format!(
+        "这一行超过 {} MiB，未处理",
+        case::MAX_CASE_BYTES / 1024 / 1024
+    );
+    error_line(out, line, &message);
 }
 
 /// The result line of a bad line.

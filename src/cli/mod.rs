@@ -9,6 +9,7 @@ mod explain;
 mod fmt;
 mod generate;
 mod impact;
+mod serve;
 mod test;
 
 use crate::case::{self, Case};
@@ -38,6 +39,7 @@ const AFTER: &str = "示例：
   ruling impact --base 原规则/ tests/cases            比较修改规则前后各案件的结论
   ruling fmt                                          把规则文件整理成统一格式
   ruling batch 案件.jsonl > 结果.jsonl                批量评估，每行一个 JSON 案件
+  ruling serve                                        在本机启动服务和填写案件的网页（http://127.0.0.1:8750/）
 
 规则集：--rules 指定的目录；未指定时用当前目录下的 rules/；没有则用程序内置的规则。";
 
@@ -133,6 +135,20 @@ enum Command {
         #[arg(long, value_name = "文件")]
         output: Option<PathBuf>,
     },
+    /// 在本机启动 HTTP 服务：供办案系统调用的接口，以及在浏览器中填写案件、即时评估的网页
+    #[command(
+        after_help = "示例：\n  ruling serve                         在 http://127.0.0.1:8750/ 提供服务\n  ruling serve --addr 127.0.0.1:0      任选一个空闲端口（实际地址打印在标准错误）\n  ruling serve --rules 我的规则/         修改其中的规则文件后自动重新加载\n\n\
+接口：POST /v1/eval、/v1/explain、/v1/batch、/v1/case；GET /v1/facts、/v1/rules、/healthz、/openapi.json。\n\
+默认只在本机地址上监听；在其他地址上监听须用 --token-file 指定访问令牌。\n\n退出码：0 正常停止（Ctrl-C），1 规则集有错误，2 地址或令牌文件有误、端口被占用"
+    )]
+    Serve {
+        /// 监听地址（IP:端口）；端口 0 表示任选一个空闲端口
+        #[arg(long, value_name = "地址", default_value = crate::serve::DEFAULT_ADDR)]
+        addr: String,
+        /// 存放访问令牌的文件；指定后每个请求须带 Authorization: Bearer 令牌
+        #[arg(long, value_name = "文件")]
+        token_file: Option<PathBuf>,
+    },
     /// 把规则文件改写为统一格式（缩进、空格、子句顺序、标点），保留注释，不改变含义
     #[command(
         after_help = "示例：\n  ruling fmt                       格式化 ./rules 下的全部规则文件\n  ruling fmt --check               只检查，列出需要格式化的文件\n  ruling fmt --rules 我的规则/\n  ruling fmt rules/意见6-情节严重.rule\n\n\
@@ -217,6 +233,7 @@ pub fn run() -> i32 {
                 jobs,
             },
         ),
+        Command::Serve { addr, token_file } => serve::run(rules, &addr, token_file.as_deref()),
         Command::Generate { count, seed } => generate::run(rules, count, seed),
         Command::Fmt { check, files } => fmt::run(rules, &files, check),
         Command::Impact {
