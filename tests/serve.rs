@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{ruling, stdout, toml_case_as_json, Server};
+use common::{copy_rules, ruling, stdout, toml_case_as_json, Server};
 use serde_json::Value as J;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -453,12 +453,6 @@ fn two_hundred_concurrent_requests_answer_as_the_cli() {
         let (i, (status, _, body)) = t.join().unwrap();
         assert_eq!(status, 200, "{body}");
         assert_eq!(body, expected[i], "case {}", files[i].display());
-    }
-}
-
-fn copy_rules(to: &Path) {
-    for e in std::fs::read_dir("rules").unwrap().flatten() {
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
     }
 }
 

@@ -7,7 +7,7 @@
 //! answered with the same error line as `ruling batch`) and that frame's results. A client that
 //! reads the answer slowly slows the reading of its request: nothing piles up.
 
-use super::engine::{BatchWorker, Engine, MAX_LINE_BYTES};
+use super::engine::{Engine, MAX_LINE_BYTES};
 use axum::body::{Body, Bytes};
 use futures_util::StreamExt;
 use std::sync::Arc;
@@ -18,7 +18,6 @@ struct Lines {
     input: axum::body::BodyDataStream,
     engine: Arc<Engine>,
     closed_world: bool,
-    worker: BatchWorker,
     /// The unfinished last line of the frames read so far.
     pending: Vec<u8>,
     /// The current line has grown past [`MAX_LINE_BYTES`]: skip to its end.
@@ -44,7 +43,6 @@ pub fn stream(
         input: body.into_data_stream(),
         engine,
         closed_world,
-        worker: BatchWorker::default(),
         pending: Vec::new(),
         skipping: false,
         number: 0,
@@ -152,8 +150,7 @@ impl Lines {
         let lines = self.spans.iter().map(|&(n, start, end, too_long)| {
             (n, ready.get(start..end).unwrap_or_default(), too_long)
         });
-        self.engine
-            .batch_lines(self.closed_world, &mut self.worker, lines, &mut out);
+        self.engine.batch_lines(self.closed_world, lines, &mut out);
         self.spans.clear();
         self.ready.clear();
         if self.ready.capacity() > 1 << 20 {

@@ -5,17 +5,16 @@
 //! `serve` sees only the plain types and JSON values this file hands out; when the library's
 //! entry points move, this file is the one to change.
 
-use crate::case::{self, close_world};
-use crate::check::{ConclusionKind, Program, Type};
-use crate::cli::batch::{too_long_line, Batch, Worker};
+use crate::batch::{too_long_line, Batch, Worker};
+use crate::case::{self, CaseFormat};
 use crate::diag::{self, did_you_mean, Code, Diagnostic};
-use crate::eval::{evaluate, Options};
-use crate::report::{self, RulesInfo};
-use crate::ruleset::{self, RuleSet};
+use crate::program::{ConclusionKind, Type, MODALITY};
+use crate::report;
+use crate::rules::{Options, Rules, RulesSpec};
 use crate::source::Sources;
 use crate::syntax::ast::CitationPath;
 use serde_json::{json, Map, Value as J};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::SystemTime;
 
 /// The longest line `/v1/batch` evaluates, as `ruling batch` (a case file's limit).
@@ -25,8 +24,7 @@ pub const MAX_LINE_BYTES: usize = case::MAX_CASE_BYTES;
 /// was the one in use.
 #[derive(Debug)]
 pub struct Engine {
-    rules: RuleSet,
-    program: Program,
+    rules: Rules,
     loaded_at: SystemTime,
 }
 
@@ -91,62 +89,54 @@ impl Problem {
 }
 
 impl Engine {
-    /// Reads and compiles the rule set the command line would use for `--rules dir`.
-    pub fn load(dir: Option<&Path>) -> Result<Engine, Rejection> {
-        let rules = ruleset::locate(dir).map_err(|d| rejection(&d, &Sources::default()))?;
-        let (program, diags) = ruleset::compile(&rules);
-        match program {
-            Some(program) => Ok(Engine {
+    /// Reads and checks the rule set the command line would use for `--rules` and `--amend`.
+    pub fn load(spec: &RulesSpec) -> Result<Engine, Rejection> {
+        match Rules::load(spec) {
+            Ok(rules) => Ok(Engine {
                 rules,
-                program,
                 loaded_at: SystemTime::now(),
             }),
-            None => {
-                let errors: Vec<Diagnostic> =
-                    diags.into_iter().filter(Diagnostic::is_error).collect();
-                Err(rejection(&errors, &rules.sources))
+            Err(rejected) => {
+                let errors: Vec<Diagnostic> = rejected
+                    .diagnostics
+                    .into_iter()
+                    .filter(Diagnostic::is_error)
+                    .collect();
+                Err(rejection(&errors, &rejected.sources))
             }
         }
     }
 
     /// The rule set's fingerprint.
     pub fn fingerprint(&self) -> &str {
-        &self.rules.fingerprint
+        &self.rules.set().fingerprint
     }
 
     /// Where the rule set came from: its folder, or `embedded`.
     pub fn origin(&self) -> &str {
-        &self.rules.origin
+        &self.rules.set().origin
     }
 
     /// The folder to watch for edits (none for the embedded rules).
     pub fn dir(&self) -> Option<PathBuf> {
-        self.rules.dir.clone()
+        self.rules.set().dir.clone()
     }
 
     /// `ruling eval --format json` of one JSON case: the same text, line break included.
     pub fn eval(&self, body: &[u8], closed_world: bool) -> Result<String, Problem> {
         let text = utf8(body)?;
-        let case =
-            case::parse_case(&self.program, text, false).map_err(|d| Problem::from_diags(&d))?;
-        let closed = closed_world || case.closed_world;
-        let mut facts = case.facts.clone();
-        if closed {
-            close_world(&self.program, &mut facts);
-        }
-        let outcome = evaluate(&self.program, &facts, Options { needs: true });
-        let mut report = report::build(
-            &self.program,
-            RulesInfo::of(&self.rules),
-            case.id,
-            &facts,
-            &outcome,
-            closed,
+        let case = self
+            .rules
+            .read_case(text, CaseFormat::Json)
+            .map_err(|d| Problem::from_diags(&d))?;
+        let evaluated = self.rules.evaluate(
+            &case,
+            Options {
+                closed_world,
+                needs: true,
+            },
         );
-        report::mark_presumed(&mut report, &self.program, &case.facts);
-        if !outcome.errors.is_empty() {
-            report.errors = outcome.errors.iter().map(|d| d.message.clone()).collect();
-        }
+        let report = report::build(&evaluated);
         let mut out = serde_json::to_string_pretty(&report::to_json(&report)).unwrap_or_default();
         out.push('\n');
         Ok(out)
@@ -177,13 +167,19 @@ impl Engine {
         let Some(raw_case) = doc.get("case") else {
             return Err(Problem::refused("请求中缺少“case”（案件）", example));
         };
-        let Some(&c) = self.program.conclusion_index.get(name) else {
-            let names = self.program.conclusions.iter().map(|c| c.name.as_str());
+        let Some(&c) = self.rules.program().conclusion_index.get(name) else {
+            let names = self
+                .rules
+                .program()
+                .conclusions
+                .iter()
+                .map(|c| c.name.as_str());
             let help = match did_you_mean(name, names) {
                 Some(s) => format!("是否应为“{s}”？"),
                 None => format!(
                     "可选的结论：{}",
-                    self.program
+                    self.rules
+                        .program()
                         .conclusions
                         .iter()
                         .map(|c| c.name.as_str())
@@ -193,26 +189,30 @@ impl Engine {
             };
             return Err(Problem::refused(format!("没有名为“{name}”的结论"), help));
         };
-        let case = case::case_from_raw(&self.program, &case::Raw::from_json(raw_case))
+        let case = case::case_from_raw(self.rules.program(), &case::Raw::from_json(raw_case))
             .map_err(|d| Problem::from_diags(&d))?;
-        let mut facts = case.facts;
-        let closed = closed_world || case.closed_world;
-        if closed {
-            close_world(&self.program, &mut facts);
-        }
-        let outcome = evaluate(&self.program, &facts, Options { needs: true });
+        let evaluated = self.rules.evaluate(
+            &case,
+            Options {
+                closed_world,
+                needs: true,
+            },
+        );
+        let set = self.rules.set();
         let text = format!(
             "案件：{}\n规则集：{}（指纹 {}）\n\n{}",
             case.id.as_deref().unwrap_or("（未编号）"),
-            self.rules.origin,
-            self.rules.fingerprint,
-            report::explain(&self.program, &facts, &outcome, c)
+            set.origin,
+            set.fingerprint,
+            report::explain(&evaluated, c)
         );
+        let closed = evaluated.closed_world;
+        let value = report::conclusion_value(self.rules.program(), &evaluated.outcome, c);
         Ok(json!({
             "rules": self.rules_brief(),
             "case": case.id,
             "conclusion": name,
-            "value": report::conclusion_value(&self.program, &outcome, c),
+            "value": value,
             "closed_world": closed,
             "text": text,
         }))
@@ -222,8 +222,13 @@ impl Engine {
     /// fact's value in its plain form: the page loads case files through this.
     pub fn case_json(&self, body: &[u8], toml: bool) -> Result<J, Problem> {
         let text = utf8(body)?;
-        let case =
-            case::parse_case(&self.program, text, toml).map_err(|d| Problem::from_diags(&d))?;
+        let format = if toml {
+            CaseFormat::Toml
+        } else {
+            CaseFormat::Json
+        };
+        let case = case::parse_case(self.rules.program(), text, format)
+            .map_err(|d| Problem::from_diags(&d))?;
         let mut out = Map::new();
         if let Some(id) = &case.id {
             out.insert("案件".into(), J::String(id.clone()));
@@ -234,11 +239,11 @@ impl Engine {
         if case.closed_world {
             out.insert("封闭世界".into(), J::Bool(true));
         }
-        for (def, value) in self.program.facts.iter().zip(&case.facts) {
+        for (def, value) in self.rules.program().facts.iter().zip(&case.facts) {
             if value.is_known() {
                 out.insert(
                     def.name.clone(),
-                    report::fact_json(&self.program, def.ty, value),
+                    report::fact_json(self.rules.program(), def.ty, value),
                 );
             }
         }
@@ -250,39 +255,40 @@ impl Engine {
     pub fn batch_lines<'l>(
         &self,
         closed_world: bool,
-        worker: &mut BatchWorker,
         lines: impl IntoIterator<Item = (u64, &'l [u8], bool)>,
         out: &mut Vec<u8>,
     ) {
-        let batch = Batch::new(&self.program, closed_world);
+        let batch = Batch::new(&self.rules, closed_world);
+        let mut worker = Worker::new(&self.rules);
         for (number, text, too_long) in lines {
             if too_long {
                 too_long_line(out, number);
             } else {
-                batch.line(&mut worker.0, number, text, out);
+                batch.line(&mut worker, number, text, out);
             }
         }
     }
 
     /// `{"source": …, "fingerprint": …}`, as in the JSON of `ruling eval`.
     pub fn rules_brief(&self) -> J {
-        json!({"source": self.rules.origin, "fingerprint": self.rules.fingerprint})
+        let set = self.rules.set();
+        json!({"source": set.origin, "fingerprint": set.fingerprint})
     }
 
     /// The rule set for `/v1/rules`: origin, fingerprint, when it was loaded, its files.
     pub fn rules_json(&self) -> J {
-        let files: Vec<J> = self
-            .rules
+        let set = self.rules.set();
+        let files: Vec<J> = set
             .sources
             .files
             .iter()
             .map(|f| json!({"name": f.name, "bytes": f.text.len()}))
             .collect();
         json!({
-            "source": self.rules.origin,
-            "fingerprint": self.rules.fingerprint,
+            "source": set.origin,
+            "fingerprint": set.fingerprint,
             "loaded_at": timestamp(self.loaded_at),
-            "watched": self.rules.dir.is_some(),
+            "watched": set.dir.is_some(),
             "files": files,
         })
     }
@@ -291,7 +297,7 @@ impl Engine {
     /// the OpenAPI schemas: every fact with its type, description and the article it belongs
     /// to (the first provision whose rules read it), the groups in order, every conclusion.
     pub fn facts_json(&self) -> J {
-        let p = &self.program;
+        let p = self.rules.program();
         // The article of each fact: the first rule, in source order, that reads it and cites.
         let mut group_of: Vec<Option<CitationPath>> = vec![None; p.facts.len()];
         for rule in &p.rules {
@@ -359,7 +365,7 @@ impl Engine {
             .map(|c| {
                 let (kind, words) = match c.kind {
                     ConclusionKind::Tri => ("tri", None),
-                    ConclusionKind::Word(e) if c.modality => ("modality", Some(p.words(e))),
+                    ConclusionKind::Word(e) if e == MODALITY => ("modality", Some(p.words(e))),
                     ConclusionKind::Word(e) => ("enum", Some(p.words(e))),
                     ConclusionKind::Cites => ("cites", None),
                     ConclusionKind::Texts => ("texts", None),
@@ -382,7 +388,7 @@ impl Engine {
 
     /// A type as `{"kind": …}` with its words or record fields.
     fn type_json(&self, ty: Type) -> J {
-        let p = &self.program;
+        let p = self.rules.program();
         let name = p.type_name(ty);
         match ty {
             Type::Bool => json!({"kind": "bool", "name": name}),
@@ -412,10 +418,6 @@ impl Engine {
         }
     }
 }
-
-/// A batch worker's reused buffers, kept from one chunk of a request body to the next.
-#[derive(Debug, Default)]
-pub struct BatchWorker(Worker);
 
 /// The text of a body, or why it is not text.
 fn utf8(body: &[u8]) -> Result<&str, Problem> {

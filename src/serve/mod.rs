@@ -21,6 +21,7 @@ pub mod page;
 pub mod reload;
 pub mod routes;
 
+use crate::rules::RulesSpec;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -66,8 +67,8 @@ impl Default for Limits {
 /// What `ruling serve` was asked to do.
 #[derive(Debug, Clone)]
 pub struct Options<'a> {
-    /// `--rules`
-    pub rules: Option<&'a Path>,
+    /// `--rules` and `--amend`
+    pub rules: &'a RulesSpec,
     /// `--addr`
     pub addr: &'a str,
     /// `--token-file`
@@ -125,10 +126,15 @@ pub fn run(options: &Options<'_>) -> i32 {
             return BAD_INPUT;
         }
     };
-    runtime.block_on(serve(addr, engine, token))
+    runtime.block_on(serve(addr, engine, options.rules.clone(), token))
 }
 
-async fn serve(addr: SocketAddr, engine: engine::Engine, token: Option<Arc<auth::Token>>) -> i32 {
+async fn serve(
+    addr: SocketAddr,
+    engine: engine::Engine,
+    spec: RulesSpec,
+    token: Option<Arc<auth::Token>>,
+) -> i32 {
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
         Err(e) => {
@@ -139,7 +145,7 @@ async fn serve(addr: SocketAddr, engine: engine::Engine, token: Option<Arc<auth:
         }
     };
     let bound = listener.local_addr().unwrap_or(addr);
-    let live = Arc::new(reload::Live::new(engine));
+    let live = Arc::new(reload::Live::new(engine, spec));
     let first = live.engine();
     let _watcher = match reload::watch(&live) {
         Ok(Some(w)) => {

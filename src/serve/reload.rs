@@ -9,6 +9,7 @@
 //! printed to standard error, in the words of `ruling check`.
 
 use super::engine::{timestamp, Engine};
+use crate::rules::RulesSpec;
 use arc_swap::ArcSwap;
 use notify::{RecursiveMode, Watcher};
 use serde_json::{json, Value as J};
@@ -25,18 +26,22 @@ pub struct Live {
     current: ArcSwap<Engine>,
     /// The diagnostics of the last edit that did not check clean, until a good edit follows.
     rejected: Mutex<Option<J>>,
-    /// The folder the rule set is read from (none for the embedded rules).
-    dir: Option<PathBuf>,
+    /// Where the rule set is read from, read again on every change.
+    spec: RulesSpec,
+    /// The folders watched: the rule set's own (none for the embedded rules) and the overlays.
+    dirs: Vec<PathBuf>,
 }
 
 impl Live {
     /// Starts with a compiled rule set.
-    pub fn new(engine: Engine) -> Live {
-        let dir = engine.dir();
+    pub fn new(engine: Engine, spec: RulesSpec) -> Live {
+        let mut dirs: Vec<PathBuf> = engine.dir().into_iter().collect();
+        dirs.extend(spec.overlays.iter().cloned());
         Live {
             current: ArcSwap::from_pointee(engine),
             rejected: Mutex::new(None),
-            dir,
+            spec,
+            dirs,
         }
     }
 
@@ -58,11 +63,11 @@ impl Live {
     /// Reads and checks the folder again; swaps the set in when it is clean, keeps the old one
     /// and records the errors otherwise. Blocking: run it off the request threads.
     pub fn reload(&self) {
-        let Some(dir) = self.dir.as_deref() else {
+        if self.dirs.is_empty() {
             return;
-        };
+        }
         let old = self.engine();
-        match Engine::load(Some(dir)) {
+        match Engine::load(&self.spec) {
             Ok(engine) => {
                 if let Ok(mut r) = self.rejected.lock() {
                     *r = None;
@@ -83,7 +88,7 @@ impl Live {
                 eprintln!(
                     "[{}] 规则目录“{}”的修改有错误，未采用；仍使用原规则集（指纹 {}）。请改正后保存：\n{}",
                     timestamp(SystemTime::now()),
-                    dir.display(),
+                    old.origin(),
                     old.fingerprint(),
                     rejection.rendered
                 );
@@ -104,9 +109,9 @@ impl Live {
 /// Watches the rules folder and reloads on changes, until the returned watcher is dropped.
 /// Gives no watcher for the embedded rules, which cannot change.
 pub fn watch(live: &Arc<Live>) -> Result<Option<notify::RecommendedWatcher>, String> {
-    let Some(dir) = live.dir.clone() else {
+    if live.dirs.is_empty() {
         return Ok(None);
-    };
+    }
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {
@@ -116,10 +121,12 @@ pub fn watch(live: &Arc<Live>) -> Result<Option<notify::RecommendedWatcher>, Str
             }
         }
     })
-    .map_err(|e| format!("无法监视规则目录“{}”：{e}", dir.display()))?;
-    watcher
-        .watch(&dir, RecursiveMode::NonRecursive)
-        .map_err(|e| format!("无法监视规则目录“{}”：{e}", dir.display()))?;
+    .map_err(|e| format!("无法监视规则目录：{e}"))?;
+    for dir in &live.dirs {
+        watcher
+            .watch(dir, RecursiveMode::NonRecursive)
+            .map_err(|e| format!("无法监视规则目录“{}”：{e}", dir.display()))?;
+    }
     let live = Arc::clone(live);
     tokio::spawn(async move {
         while rx.recv().await.is_some() {

@@ -1,20 +1,82 @@
-//! What the tests that run the real binary share: running `ruling` from the repository root and
-//! reading what it printed.
+//! What the test binaries share: running `ruling` (in the repository root, in a folder of the
+//! test's own, with input on standard input) and reading what it printed; copying the shipped
+//! rule files; and the shipped rules, or rules written for a test, loaded through the library.
+//! One copy of each, so that a change of the command line or of the library API is made here.
 
 #![allow(
     dead_code,
     reason = "each test binary includes this module and uses a part of it"
 )]
 
-use std::process::{Command, Output};
+use ruling::rules::{Rejected, Rules};
+use ruling::ruleset;
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_ruling");
+
+/// The repository root (where `rules/`, `tests/cases/` and `examples/` are).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
 
 /// Runs the `ruling` binary with `args` in the repository root.
 pub fn ruling(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruling"))
+    ruling_in(root(), args)
+}
+
+/// Runs the `ruling` binary with `args` in `dir`, with nothing on standard input.
+pub fn ruling_in<A: AsRef<OsStr>>(dir: &Path, args: &[A]) -> Output {
+    Command::new(BIN)
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(dir)
+        .stdin(Stdio::null())
         .output()
-        .unwrap_or_else(|e| unreachable!("cannot run ruling: {e}"))
+        .unwrap_or_else(|e| unreachable!("cannot run {BIN}: {e}"))
+}
+
+/// Starts the `ruling` binary with `args` in `dir`, its output piped and nothing on standard
+/// input, for a test that reads (or stops reading) its output while it runs.
+pub fn spawn_in<A: AsRef<OsStr>>(dir: &Path, args: &[A]) -> Child {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| unreachable!("cannot run {BIN}: {e}"))
+}
+
+/// Runs the `ruling` binary with `args` in the repository root and `input` on standard input.
+pub fn ruling_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| unreachable!("cannot run {BIN}: {e}"));
+    let Some(mut stdin) = child.stdin.take() else {
+        unreachable!("standard input was asked to be piped")
+    };
+    let input = input.to_vec();
+    // Written from another thread, so that a full output pipe cannot block the writer.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| unreachable!("{BIN} did not finish: {e}"));
+    match writer.join() {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => unreachable!("cannot write to {BIN}'s standard input: {e}"),
+        Err(_) => unreachable!("the thread writing to standard input failed"),
+    }
+    out
 }
 
 /// Standard output, as text.
@@ -158,4 +220,245 @@ pub fn toml_case_as_json(path: &std::path::Path) -> String {
         .parse()
         .unwrap_or_else(|e| unreachable!("{} is not TOML: {e}", path.display()));
     convert(&toml::Value::Table(table)).to_string()
+}
+
+/// The shipped rule files (`rules/*.rule`), in name order.
+pub fn shipped_files() -> Vec<PathBuf> {
+    let dir = root().join("rules");
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| unreachable!("cannot read {}: {e}", dir.display()));
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rule"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Copies the shipped rule files into the folder `to` (made if missing).
+pub fn copy_rules(to: &Path) {
+    std::fs::create_dir_all(to)
+        .unwrap_or_else(|e| unreachable!("cannot make {}: {e}", to.display()));
+    for f in shipped_files() {
+        let Some(name) = f.file_name() else {
+            unreachable!("{} has no file name", f.display())
+        };
+        std::fs::copy(&f, to.join(name))
+            .unwrap_or_else(|e| unreachable!("cannot copy {}: {e}", f.display()));
+    }
+}
+
+/// A fresh temporary folder holding a copy of the shipped rule files; the folder is removed
+/// when the value is dropped.
+pub fn copy_of_rules() -> tempfile::TempDir {
+    let dir = temp();
+    copy_rules(dir.path());
+    dir
+}
+
+/// A fresh temporary folder, removed when the value is dropped.
+pub fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| unreachable!("no temporary folder: {e}"))
+}
+
+/// The shipped rules (`rules/` as on disk), loaded and checked once per test binary.
+pub fn shipped() -> &'static Rules {
+    static SHIPPED: OnceLock<Rules> = OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        Rules::from_dir(&root().join("rules"))
+            .unwrap_or_else(|e| unreachable!("the shipped rules do not check:\n{}", e.message()))
+    })
+}
+
+/// Rules from texts written for a test, as (file name, text) pairs.
+pub fn rules_from_texts(files: &[(&str, &str)]) -> Result<Rules, Rejected> {
+    Rules::from_set(ruleset::from_texts("test", files))
+}
+
+/// Rules from one file's text written for a test.
+pub fn rules_from_text(name: &str, text: &str) -> Result<Rules, Rejected> {
+    rules_from_texts(&[(name, text)])
+}
+
+/// The shipped rules (the copy built into the binary) plus one more file.
+pub fn shipped_with(name: &str, text: &str) -> Result<Rules, Rejected> {
+    let base = ruleset::embedded();
+    let mut files: Vec<(&str, &str)> = base
+        .sources
+        .files
+        .iter()
+        .map(|f| (f.name.as_str(), &*f.text))
+        .collect();
+    files.push((name, text));
+    rules_from_texts(&files)
+}
+
+/// A `ruling lsp` child speaking JSON-RPC with Content-Length framing over its standard input
+/// and output. Every wait is bounded, so a server that hangs fails the test instead of
+/// blocking it.
+pub struct LspClient {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    messages: std::sync::mpsc::Receiver<serde_json::Value>,
+    /// Notifications received while waiting for something else, oldest first.
+    pub pending: Vec<serde_json::Value>,
+    next_id: i64,
+}
+
+/// How long any one wait for the server may take.
+pub const LSP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+impl LspClient {
+    /// Starts `ruling lsp` in `dir`.
+    pub fn start(dir: &std::path::Path) -> LspClient {
+        use std::io::{BufRead, Read};
+        use std::process::Stdio;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ruling"))
+            .arg("lsp")
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| unreachable!("cannot start ruling lsp: {e}"));
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let Some(stdout) = stdout else { return };
+            let mut reader = std::io::BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    match reader.read_line(&mut line) {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) => {}
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse::<usize>().ok();
+                    }
+                }
+                let Some(n) = length else { return };
+                let mut body = vec![0; n];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                match serde_json::from_slice(&body) {
+                    Ok(v) => {
+                        if tx.send(v).is_err() {
+                            return;
+                        }
+                    }
+                    Err(_) => return,
+                }
+            }
+        });
+        LspClient {
+            child,
+            stdin,
+            messages: rx,
+            pending: Vec::new(),
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, message: &serde_json::Value) {
+        use std::io::Write;
+        let body = message.to_string();
+        let stdin = self
+            .stdin
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("the server's input is closed"));
+        let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        stdin
+            .write_all(framed.as_bytes())
+            .and_then(|()| stdin.flush())
+            .unwrap_or_else(|e| unreachable!("cannot write to ruling lsp: {e}"));
+    }
+
+    fn next(&mut self) -> serde_json::Value {
+        self.messages.recv_timeout(LSP_TIMEOUT).unwrap_or_else(|e| {
+            unreachable!("no message from ruling lsp within {LSP_TIMEOUT:?}: {e}")
+        })
+    }
+
+    /// Sends a request and gives its response (the whole message, `result` or `error`).
+    pub fn request(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(
+            &serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+        );
+        loop {
+            let m = self.next();
+            if m.get("id").and_then(serde_json::Value::as_i64) == Some(id)
+                && m.get("method").is_none()
+            {
+                return m;
+            }
+            self.pending.push(m);
+        }
+    }
+
+    /// Sends a notification.
+    pub fn notify(&mut self, method: &str, params: serde_json::Value) {
+        self.send(&serde_json::json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// The next notification `method` whose params satisfy `keep` (earlier ones skipped).
+    pub fn notification(
+        &mut self,
+        method: &str,
+        keep: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let matches = |m: &serde_json::Value| {
+            m.get("method").and_then(serde_json::Value::as_str) == Some(method)
+                && m.get("params").is_some_and(&keep)
+        };
+        if let Some(i) = self.pending.iter().position(matches) {
+            let found = self.pending.remove(i);
+            self.pending.drain(..i);
+            return found.get("params").cloned().unwrap_or_default();
+        }
+        loop {
+            let m = self.next();
+            if matches(&m) {
+                return m.get("params").cloned().unwrap_or_default();
+            }
+        }
+    }
+
+    /// Closes the server's input and waits (bounded) for it to end; gives its exit code.
+    pub fn wait(mut self) -> Option<i32> {
+        drop(self.stdin.take());
+        let deadline = std::time::Instant::now() + LSP_TIMEOUT;
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => return status.code(),
+                Ok(None) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                _ => {
+                    let _ = self.child.kill();
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+impl Drop for LspClient {
+    fn drop(&mut self) {
+        // A test that failed midway must not leave a server running.
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
