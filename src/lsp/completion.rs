@@ -372,7 +372,7 @@ mod tests {
     fn index() -> Index {
         let (module, diags) = library::parse(0, TEXT);
         assert!(!library::has_errors(&diags), "{diags:?}");
-        Index::build(&[(0, &module, false)])
+        Index::build(&[(0, &module, None)])
     }
 
     fn labels(text: &str) -> Vec<String> {

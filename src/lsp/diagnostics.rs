@@ -1,9 +1,9 @@
 //! `ruling check`'s diagnostics in the protocol's form, file by file.
 //!
 //! The message is the checker's, followed by its help line (the protocol has no field for a
-//! fix, and the fix is what a reader needs most). The label under the text and the
-//! declarations of the names a message quotes (“……”) become related locations, so that "是否应为
-//! “电话卡数”？" leads to where 电话卡数 is declared.
+//! fix, and the fix is what a reader needs most). The declarations of the names a message
+//! quotes (“……”) become related locations, so that "是否应为“电话卡数”？" leads to where
+//! 电话卡数 is declared.
 
 use super::index::Target;
 use super::library::Span;
@@ -92,13 +92,9 @@ fn convert(folder: &Folder, d: &Diagnostic, span: Span) -> lsp_types::Diagnostic
         message.push_str("\n提示：");
         message.push_str(help);
     }
-    let mut related = Vec::new();
-    if let (Some(label), Some(loc)) = (&d.label, location(folder, span)) {
-        related.push(DiagnosticRelatedInformation {
-            location: loc,
-            message: label.clone(),
-        });
-    }
+    // The label under the text ("此处", "这里") says nothing an editor's underline does not,
+    // so only other places are related.
+    let mut related: Vec<DiagnosticRelatedInformation> = Vec::new();
     let quoted = quoted_names(&d.message).chain(d.help.iter().flat_map(|h| quoted_names(h)));
     for name in quoted {
         let index = &folder.analysis.index;

@@ -4,7 +4,7 @@
 //! A file is parsed again only when its text changed; the checker, which needs every file,
 //! runs over the cached syntax trees on every change, as `ruling check` would over the folder.
 
-use super::index::Index;
+use super::index::{Index, Shift};
 use super::library::ast::Module;
 use super::library::Program;
 use super::library::{self, ExampleRun};
@@ -28,7 +28,7 @@ pub struct File {
     /// The syntax tree of `text()` and its syntax diagnostics, once parsed.
     parsed: Option<Parsed>,
     /// While `text()` has syntax errors: the syntax tree of the last version without them.
-    last_good: Option<Module>,
+    last_good: Option<(Module, Arc<str>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -214,7 +214,7 @@ impl Folder {
                     file.last_good = None;
                 } else if let Some(old) = old.filter(|o| !has_errors(&o.diags) && o.id == id) {
                     // The version before the error is the one to fall back on.
-                    file.last_good = Some(old.module);
+                    file.last_good = Some((old.module, old.text));
                 }
                 file.parsed = Some(Parsed {
                     text,
@@ -241,20 +241,20 @@ impl Folder {
             .iter()
             .map(|f| LineIndex::new(&f.text))
             .collect();
-        let indexed: Vec<(FileId, &Module, bool)> = self
+        let indexed: Vec<(FileId, &Module, Option<Shift>)> = self
             .files
             .iter()
             .enumerate()
             .filter_map(|(id, f)| {
                 let p = f.parsed.as_ref()?;
                 if has_errors(&p.diags) {
-                    // Its declarations from the last good version (if its file id is still
-                    // the same one) keep hover and completion going while it is being typed.
-                    let good = f.last_good.as_ref()?;
+                    // The last good version, if its spans still name this file's id (files
+                    // added or removed before it renumber the folder).
+                    let (good, text) = f.last_good.as_ref()?;
                     let same_id = good.items.first().is_none_or(|i| i.span().file == id);
-                    same_id.then_some((id, good, true))
+                    same_id.then(|| (id, good, Some(Shift::between(text, &p.text))))
                 } else {
-                    Some((id, &p.module, false))
+                    Some((id, &p.module, None))
                 }
             })
             .collect();
