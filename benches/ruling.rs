@@ -10,20 +10,16 @@
 //! `RULING_BENCH_CASES` sets the number of generated lines (default 100 000).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use ruling::case::{close_world, parse_case};
-use ruling::check::Program;
-use ruling::cli::batch::Batch;
-use ruling::eval::{evaluate, evaluate_into, Options, Outcome};
+use ruling::batch::Batch;
+use ruling::case::{Case, CaseFormat};
 use ruling::generate::cases;
+use ruling::rules::{Options, Rules};
 use ruling::ruleset;
 use std::hint::black_box;
 use std::time::Duration;
 
-fn shipped() -> Result<Program, String> {
-    let rules = ruleset::embedded();
-    ruleset::compile(&rules)
-        .0
-        .ok_or_else(|| "the shipped rules do not compile".to_string())
+fn shipped() -> Result<Rules, String> {
+    Rules::builtin().map_err(|e| format!("the shipped rules do not check:\n{}", e.message()))
 }
 
 fn case_count() -> u64 {
@@ -36,42 +32,39 @@ fn case_count() -> u64 {
 fn parse_check(c: &mut Criterion) {
     let rules = ruleset::embedded();
     c.bench_function("parse_check/shipped_rules", |b| {
-        b.iter(|| black_box(ruleset::compile(black_box(&rules))))
+        b.iter(|| black_box(Rules::from_set(black_box(rules.clone())).is_ok()))
     });
 }
 
 fn evaluate_one(c: &mut Criterion) {
-    let Ok(program) = shipped() else { return };
+    let Ok(rules) = shipped() else { return };
     let text = include_str!("../examples/学生出租银行卡.toml");
-    let Ok(case) = parse_case(&program, text, true) else {
+    let Ok(case) = rules.read_case(text, CaseFormat::Toml) else {
         return;
     };
-    let facts = case.facts;
     let mut group = c.benchmark_group("evaluate");
     group.bench_function("example_case", |b| {
-        let mut out = Outcome::default();
-        b.iter(|| evaluate_into(&program, black_box(&facts), Options::default(), &mut out))
+        let mut out = rules.evaluate(&Case::default(), Options::default());
+        b.iter(|| rules.evaluate_into(black_box(&case), Options::default(), &mut out))
     });
     group.bench_function("example_case_with_needs", |b| {
-        b.iter(|| evaluate(&program, black_box(&facts), Options { needs: true }))
+        let options = Options {
+            closed_world: false,
+            needs: true,
+        };
+        b.iter(|| rules.evaluate(black_box(&case), options))
     });
-    // The mean over a thousand generated cases (typed beforehand), open and closed world.
-    let generated: Vec<Vec<ruling::eval::value::Value>> = cases(&program, 1000, 11)
-        .filter_map(|l| parse_case(&program, &l, false).ok())
-        .map(|c| {
-            let mut f = c.facts;
-            if c.closed_world {
-                close_world(&program, &mut f);
-            }
-            f
-        })
+    // The mean over a thousand generated cases (typed beforehand), each in the world its file
+    // asks for.
+    let generated: Vec<Case> = cases(rules.program(), 1000, 11)
+        .filter_map(|l| rules.read_case(&l, CaseFormat::Json).ok())
         .collect();
     group.throughput(Throughput::Elements(generated.len() as u64));
     group.bench_function("generated_1000", |b| {
-        let mut out = Outcome::default();
+        let mut out = rules.evaluate(&Case::default(), Options::default());
         b.iter(|| {
-            for facts in &generated {
-                evaluate_into(&program, black_box(facts), Options::default(), &mut out);
+            for case in &generated {
+                rules.evaluate_into(black_box(case), Options::default(), &mut out);
             }
         })
     });
@@ -79,10 +72,10 @@ fn evaluate_one(c: &mut Criterion) {
 }
 
 fn batch(c: &mut Criterion) {
-    let Ok(program) = shipped() else { return };
+    let Ok(rules) = shipped() else { return };
     let n = case_count();
     let mut input = String::new();
-    for line in cases(&program, n, 42) {
+    for line in cases(rules.program(), n, 42) {
         input.push_str(&line);
         input.push('\n');
     }
@@ -111,7 +104,7 @@ fn batch(c: &mut Criterion) {
             }
         })
     });
-    let batch = Batch::new(&program, false);
+    let batch = Batch::new(&rules, false);
     for jobs in [1, 2] {
         let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(jobs).build() else {
             return;
@@ -121,8 +114,7 @@ fn batch(c: &mut Criterion) {
             b.iter(|| {
                 output.clear();
                 let mut reader = input.as_bytes();
-                let hidden = indicatif::ProgressBar::hidden();
-                pool.install(|| batch.stream(&mut reader, &mut output, &hidden))
+                pool.install(|| batch.stream(&mut reader, &mut output, &|_, _| {}))
             })
         });
     }

@@ -5,14 +5,16 @@
 //! Both formats, and the example cases written inside rule files, are first read into [`Raw`];
 //! one typed conversion then serves all three.
 
-use crate::check::{ConclusionKind, Fnv, Program, Type, MODALITY};
 use crate::diag::{did_you_mean, Code, Diagnostic};
-use crate::eval::value::{Record, Value};
+use crate::program::value::{Record, Value};
+use crate::program::{ConclusionKind, FactId, Fnv, Program, Type, MODALITY};
+use crate::source::{read_text, ReadFailure};
 use crate::syntax::ast::Period;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::hash::Hasher;
+use std::path::Path;
 use std::sync::Arc;
 
 /// The largest case file read, in bytes.
@@ -126,6 +128,76 @@ pub struct Case {
     pub expect: Vec<(usize, serde_json::Value)>,
 }
 
+/// The two forms of a case file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseFormat {
+    /// A JSON object (also one line of a JSONL file).
+    Json,
+    /// A TOML table.
+    Toml,
+}
+
+impl CaseFormat {
+    /// The form a file's extension names (`.json`, `.toml`, any case).
+    pub fn of_path(path: &Path) -> Option<CaseFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "toml" => Some(CaseFormat::Toml),
+            "json" => Some(CaseFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Reads a case file (`.json` or `.toml`) against the program's facts. Every message names
+/// the file.
+pub fn read_file(program: &Program, path: &Path) -> Result<Case, Vec<Diagnostic>> {
+    let name = path.display();
+    let Some(format) = CaseFormat::of_path(path) else {
+        return Err(vec![Diagnostic::general(
+            Code::Io,
+            format!("{name}：无法判断文件格式"),
+        )
+        .with_help("案件文件的扩展名须是 .toml 或 .json")]);
+    };
+    let text = match read_text(path, MAX_CASE_BYTES as u64) {
+        Ok(t) => t,
+        Err(ReadFailure::TooLarge) => {
+            return Err(vec![Diagnostic::general(
+                Code::TooLarge,
+                format!("{name}：案件文件超过 {} MiB", MAX_CASE_BYTES / 1024 / 1024),
+            )
+            .with_help("请把案件拆成多个文件，或用 ruling batch 逐行处理")])
+        }
+        Err(ReadFailure::NotUtf8 { valid }) => {
+            return Err(vec![Diagnostic::general(
+                Code::BadEncoding,
+                format!(
+                    "{name}：不是有效的 UTF-8 文本（第 {} 个字节起）",
+                    valid.len()
+                ),
+            )
+            .with_help("请用 UTF-8 编码保存案件文件")])
+        }
+        Err(ReadFailure::Io(e)) => {
+            return Err(vec![Diagnostic::general(
+                Code::Io,
+                format!("{name}：无法读取（{e}）"),
+            )
+            .with_help("请检查文件路径")])
+        }
+    };
+    parse_case(program, &text, format).map_err(|diags| {
+        diags
+            .into_iter()
+            .map(|mut d| {
+                d.message = format!("{name}：{}", d.message);
+                d
+            })
+            .collect()
+    })
+}
+
 /// A problem with a case file: the key, what is wrong, and the fix.
 pub fn case_error(key: &str, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
     let mut d = Diagnostic::general(Code::CaseValue, format!("“{key}”：{}", message.into()));
@@ -134,7 +206,11 @@ pub fn case_error(key: &str, message: impl Into<String>, help: impl Into<String>
 }
 
 /// Reads a case from text; `toml` chooses the format.
-pub fn parse_case(program: &Program, text: &str, toml: bool) -> Result<Case, Vec<Diagnostic>> {
+pub fn parse_case(
+    program: &Program,
+    text: &str,
+    format: CaseFormat,
+) -> Result<Case, Vec<Diagnostic>> {
     if text.len() > MAX_CASE_BYTES {
         return Err(vec![Diagnostic::general(
             Code::TooLarge,
@@ -142,7 +218,7 @@ pub fn parse_case(program: &Program, text: &str, toml: bool) -> Result<Case, Vec
         )
         .with_help("请把案件拆成多个文件，或用 ruling batch 逐行处理")]);
     }
-    let raw = if toml {
+    let raw = if format == CaseFormat::Toml {
         match text.parse::<toml::Table>() {
             Ok(t) => Raw::from_toml(&toml::Value::Table(t)),
             Err(e) => {
@@ -259,9 +335,11 @@ fn unknown_key(program: &Program, key: &str) -> Diagnostic {
     d
 }
 
-/// Applies the closed world of CONTRACT.md §2 to absent facts.
-pub fn close_world(program: &Program, facts: &mut [Value]) {
-    for (slot, def) in facts.iter_mut().zip(&program.facts) {
+/// Applies the closed world to absent facts: an absent 布尔 is false, an absent count or
+/// amount 0, an absent set or list empty; dates and enumerations stay unknown. The facts
+/// filled in are appended to `presumed`.
+pub fn close_world(program: &Program, facts: &mut [Value], presumed: &mut Vec<FactId>) {
+    for (f, (slot, def)) in facts.iter_mut().zip(&program.facts).enumerate() {
         if slot.is_known() {
             continue;
         }
@@ -270,8 +348,9 @@ pub fn close_world(program: &Program, facts: &mut [Value]) {
             Type::Int | Type::Amount | Type::Times | Type::Number => Value::Num(Decimal::ZERO),
             Type::Words(_) => Value::Words(0),
             Type::List(_) => Value::List(Arc::from(Vec::<Record>::new())),
-            _ => Value::Unknown,
+            _ => continue,
         };
+        presumed.push(f);
     }
 }
 

@@ -15,12 +15,12 @@
 //! generated case rejected, JSON and TOML forms disagreeing, an evaluation that is not
 //! deterministic); the fuzz target turns that into a failure.
 
-use crate::case::{close_world, parse_case};
-use crate::check::{Program, Type};
-use crate::diag::{has_errors, render};
-use crate::eval::value::Value;
-use crate::eval::{evaluate, Options};
-use crate::report::{self, RulesInfo};
+use crate::case::{parse_case, Case, CaseFormat};
+use crate::diag::render;
+use crate::program::value::Value;
+use crate::program::{Program, Type};
+use crate::report;
+use crate::rules::{Options, Rules};
 use crate::ruleset::{self, RuleSet};
 use crate::source::Sources;
 use crate::syntax;
@@ -29,15 +29,9 @@ use serde_json::{Map, Value as J};
 use std::sync::OnceLock;
 
 /// The shipped rules, compiled once per process.
-pub fn shipped() -> Option<&'static (RuleSet, Program)> {
-    static SHIPPED: OnceLock<Option<(RuleSet, Program)>> = OnceLock::new();
-    SHIPPED
-        .get_or_init(|| {
-            let rules = ruleset::embedded();
-            let (program, _) = ruleset::compile(&rules);
-            program.map(|p| (rules, p))
-        })
-        .as_ref()
+pub fn shipped() -> Option<&'static Rules> {
+    static SHIPPED: OnceLock<Option<Rules>> = OnceLock::new();
+    SHIPPED.get_or_init(|| Rules::builtin().ok()).as_ref()
 }
 
 /// The shipped rule files and their syntax trees, parsed once per process.
@@ -68,43 +62,29 @@ pub fn rule_text(data: &[u8]) -> Result<(), String> {
         (Sources::default(), Vec::new())
     };
     let id = sources.add("fuzz.rule", text.as_ref());
-    let (module, mut diags) = syntax::parse_file(id, &text);
+    let (module, diags) = syntax::parse_file(id, &text);
     modules.push(module);
-    let program = if has_errors(&diags) {
-        None
-    } else {
-        let (program, mut more) = crate::check::check(sources.clone(), &modules);
-        diags.append(&mut more);
-        program
+    let set = RuleSet {
+        origin: "fuzz".into(),
+        parts: vec!["fuzz".into()],
+        dir: None,
+        fingerprint: String::new(),
+        sources,
     };
-    let _ = render(&diags, &sources);
-    if let Some(program) = program {
-        let rules = RuleSet {
-            origin: "fuzz".into(),
-            dir: None,
-            fingerprint: String::new(),
-            sources,
-        };
-        run_all(
-            &rules,
-            &program,
-            vec![Value::Unknown; program.facts.len()],
-            "open",
-        )?;
-        let mut facts = vec![Value::Unknown; program.facts.len()];
-        close_world(&program, &mut facts);
-        run_all(&rules, &program, facts, "closed")?;
-        for ex in &program.examples {
-            let mut facts = vec![Value::Unknown; program.facts.len()];
-            for (f, v) in &ex.facts {
-                if let Some(slot) = facts.get_mut(*f) {
-                    *slot = v.clone();
-                }
+    match Rules::from_modules(set, &modules, diags) {
+        Ok(rules) => {
+            let empty = Case {
+                facts: vec![Value::Unknown; rules.program().facts.len()],
+                ..Case::default()
+            };
+            run_all(&rules, &empty, false)?;
+            run_all(&rules, &empty, true)?;
+            for ex in rules.examples() {
+                run_all(&rules, &ex.case, false)?;
             }
-            if ex.closed_world {
-                close_world(&program, &mut facts);
-            }
-            let _ = evaluate(&program, &facts, Options { needs: true });
+        }
+        Err(rejected) => {
+            let _ = render(&rejected.diagnostics, &rejected.sources);
         }
     }
     Ok(())
@@ -116,16 +96,19 @@ pub fn case_text(data: &[u8]) -> Result<(), String> {
     let Some((&mode, rest)) = data.split_first() else {
         return Ok(());
     };
-    let Some((rules, program)) = shipped() else {
+    let Some(rules) = shipped() else {
         return Err("the shipped rules do not compile".into());
     };
     let text = String::from_utf8_lossy(rest);
-    match parse_case(program, &text, mode % 2 == 1) {
+    let format = if mode % 2 == 1 {
+        CaseFormat::Toml
+    } else {
+        CaseFormat::Json
+    };
+    match parse_case(rules.program(), &text, format) {
         Ok(case) => {
-            run_all(rules, program, case.facts.clone(), "open")?;
-            let mut facts = case.facts;
-            close_world(program, &mut facts);
-            run_all(rules, program, facts, "closed").map(drop)
+            run_all(rules, &case, false)?;
+            run_all(rules, &case, true).map(drop)
         }
         Err(diags) => {
             if diags.is_empty() {
@@ -140,54 +123,47 @@ pub fn case_text(data: &[u8]) -> Result<(), String> {
 /// Fuzz target (c): the bytes decide a valid case of the shipped rules, which is written as
 /// JSON and as TOML, loaded both ways, evaluated and rendered.
 pub fn structured_case(data: &[u8]) -> Result<(), String> {
-    let Some((rules, program)) = shipped() else {
+    let Some(rules) = shipped() else {
         return Err("the shipped rules do not compile".into());
     };
+    let program = rules.program();
     let json = CaseGen::new(data).case(program);
     let json_text = serde_json::to_string(&json).map_err(|e| e.to_string())?;
-    let from_json = parse_case(program, &json_text, false)
+    let from_json = parse_case(program, &json_text, CaseFormat::Json)
         .map_err(|d| format!("generated JSON case rejected: {d:?}\n{json_text}"))?;
     let toml_text = to_toml(&json)?;
-    let from_toml = parse_case(program, &toml_text, true)
+    let from_toml = parse_case(program, &toml_text, CaseFormat::Toml)
         .map_err(|d| format!("generated TOML case rejected: {d:?}\n{toml_text}"))?;
     if from_json.facts != from_toml.facts {
         return Err(format!(
             "JSON and TOML forms read differently:\n{json_text}\n{toml_text}"
         ));
     }
-    let first = run_all(rules, program, from_json.facts.clone(), "open")?;
-    let again = run_all(rules, program, from_toml.facts, "open")?;
+    let first = run_all(rules, &from_json, false)?;
+    let again = run_all(rules, &from_toml, false)?;
     if first != again {
         return Err(format!("evaluation is not deterministic:\n{json_text}"));
     }
-    let mut facts = from_json.facts;
-    close_world(program, &mut facts);
-    run_all(rules, program, facts, "closed")?;
+    run_all(rules, &from_json, true)?;
     Ok(())
 }
 
-/// Evaluates and renders one case in every format; gives the JSON output.
-fn run_all(
-    rules: &RuleSet,
-    program: &Program,
-    facts: Vec<Value>,
-    id: &str,
-) -> Result<String, String> {
-    let outcome = evaluate(program, &facts, Options { needs: true });
-    let _ = render(&outcome.errors, &program.sources);
-    let mut report = report::build(
-        program,
-        RulesInfo::of(rules),
-        Some(id.to_string()),
-        &facts,
-        &outcome,
-        false,
-    );
-    report.errors = outcome.errors.iter().map(|d| d.message.clone()).collect();
+/// Evaluates and renders one case in every format, open or closed world; gives the JSON
+/// output.
+fn run_all(rules: &Rules, case: &Case, closed_world: bool) -> Result<String, String> {
+    let options = Options {
+        closed_world,
+        needs: true,
+    };
+    let mut case = case.clone();
+    case.id = Some(if closed_world { "closed" } else { "open" }.to_string());
+    let evaluated = rules.evaluate(&case, options);
+    let _ = render(&evaluated.outcome.errors, &rules.program().sources);
+    let report = report::build(&evaluated);
     let _ = report::to_text(&report);
     let _ = report::to_markdown(&report);
-    for c in 0..program.conclusions.len() {
-        let _ = report::explain(program, &facts, &outcome, c);
+    for c in 0..rules.program().conclusions.len() {
+        let _ = report::explain(&evaluated, c);
     }
     serde_json::to_string(&report::to_json(&report)).map_err(|e| e.to_string())
 }

@@ -8,7 +8,7 @@
 //! written in every accepted form). About one fact in ten is left out, so that open-world
 //! evaluation and `needs` are exercised too. The same seed always gives the same cases.
 
-use crate::check::{Program, Type};
+use crate::program::{Program, Type};
 use chrono::{Days, NaiveDate};
 use serde_json::{Map, Value as J};
 
@@ -243,25 +243,25 @@ mod tests {
 
     #[test]
     fn same_seed_same_cases() {
-        let (program, _) = crate::ruleset::compile(&crate::ruleset::embedded());
-        let Some(program) = program else {
+        let Ok(rules) = crate::rules::Rules::builtin() else {
             unreachable!("the shipped rules compile")
         };
-        let a: Vec<String> = cases(&program, 50, 7).collect();
-        let b: Vec<String> = cases(&program, 50, 7).collect();
-        let c: Vec<String> = cases(&program, 50, 8).collect();
+        let program = rules.program();
+        let a: Vec<String> = cases(program, 50, 7).collect();
+        let b: Vec<String> = cases(program, 50, 7).collect();
+        let c: Vec<String> = cases(program, 50, 8).collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
     }
 
     #[test]
     fn generated_cases_are_valid() {
-        let (program, _) = crate::ruleset::compile(&crate::ruleset::embedded());
-        let Some(program) = program else {
+        let Ok(rules) = crate::rules::Rules::builtin() else {
             unreachable!("the shipped rules compile")
         };
-        for line in cases(&program, 2000, 1) {
-            let parsed = crate::case::parse_case(&program, &line, false);
+        let program = rules.program();
+        for line in cases(program, 2000, 1) {
+            let parsed = crate::case::parse_case(program, &line, crate::case::CaseFormat::Json);
             assert!(parsed.is_ok(), "{line}: {parsed:?}");
         }
     }

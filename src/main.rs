@@ -1,4 +1,7 @@
-//! The `ruling` binary: everything is in the library; this only hands over the exit code.
+//! The `ruling` binary: the command line ([`cli`]: arguments, files, exit codes) over the
+//! library, which does the work.
+
+mod cli;
 
 /// The exit code when the reader of standard output went away (`ruling eval … | head`), as a
 /// shell reports a program ended by SIGPIPE (128 + 13).
@@ -13,7 +16,7 @@ fn main() {
             default_hook(info);
         }
     }));
-    let code = match std::panic::catch_unwind(ruling::cli::run) {
+    let code = match std::panic::catch_unwind(cli::run) {
         Ok(code) => code,
         Err(payload) if is_broken_pipe(payload.as_ref()) => BROKEN_PIPE,
         Err(payload) => std::panic::resume_unwind(payload),

@@ -1,11 +1,10 @@
-//! Choosing, reading and compiling a rule set (CONTRACT.md §1): `--rules DIR`, else `./rules`
-//! when it exists, else the copy embedded at build time. Every output names the rule set and
-//! its fingerprint, a hash of the files' names and contents.
+//! Choosing and reading a rule set's files: `--rules DIR`, else `./rules` when it exists, else
+//! the copy built into the binary; then any overlay folders (`--amend DIR`), whose files replace
+//! the base file of the same name or are added to the set. Every output names the rule set's
+//! parts and its fingerprint, a hash of the merged files' names and contents.
 
-use crate::check::{self, Program};
 use crate::diag::{has_errors, Code, Diagnostic};
-use crate::source::{Sources, Span};
-use crate::syntax;
+use crate::source::{read_text, ReadFailure, Sources, Span};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -21,8 +20,10 @@ pub const MAX_RULE_SET_BYTES: u64 = 16 * 1024 * 1024;
 /// A rule set's files, read but not yet parsed.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
-    /// Where it came from: the folder, or `embedded`.
+    /// Where it came from: the folder, or `embedded`; with overlays, the parts joined by ` + `.
     pub origin: String,
+    /// The parts: the base, then each overlay folder.
+    pub parts: Vec<String>,
     /// The folder, when it came from one.
     pub dir: Option<PathBuf>,
     /// A hash of the files' names and contents.
@@ -31,13 +32,75 @@ pub struct RuleSet {
     pub sources: Sources,
 }
 
-/// The rule set a command uses: the folder given, else `./rules`, else the embedded copy.
-pub fn locate(dir: Option<&Path>) -> Result<RuleSet, Vec<Diagnostic>> {
-    match dir {
-        Some(d) => read_dir(d),
-        None if Path::new("rules").is_dir() => read_dir(Path::new("rules")),
-        None => Ok(embedded()),
+/// The rule set a command uses: the folder given, else `./rules`, else the embedded copy;
+/// then the overlays, in order.
+pub fn locate(dir: Option<&Path>, overlays: &[PathBuf]) -> Result<RuleSet, Vec<Diagnostic>> {
+    let base = match dir {
+        Some(d) => Some(d),
+        None if Path::new("rules").is_dir() => Some(Path::new("rules")),
+        None => None,
+    };
+    if overlays.is_empty() {
+        return match base {
+            Some(d) => read_dir(d),
+            None => Ok(embedded()),
+        };
     }
+    // The merged set, keyed by file name: an overlay's file replaces the base file of that name.
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    let mut parts = Vec::new();
+    let mut embedded_base = Vec::new();
+    match base {
+        Some(d) => {
+            parts.push(d.display().to_string());
+            for p in rule_paths(d)? {
+                files.push((file_name(&p), p));
+            }
+        }
+        None => {
+            parts.push("embedded".to_string());
+            embedded_base = EMBEDDED_RULES
+                .iter()
+                .map(|(n, t)| (n.to_string(), *t))
+                .collect();
+        }
+    }
+    for overlay in overlays {
+        parts.push(overlay.display().to_string());
+        for p in rule_paths(overlay)? {
+            let name = file_name(&p);
+            files.retain(|(n, _)| *n != name);
+            embedded_base.retain(|(n, _)| *n != name);
+            files.push((name, p));
+        }
+    }
+    let origin = parts.join(" + ");
+    let mut sources = Sources::default();
+    let mut all: Vec<(String, Option<PathBuf>, Option<&str>)> = files
+        .into_iter()
+        .map(|(n, p)| (n, Some(p), None))
+        .chain(embedded_base.into_iter().map(|(n, t)| (n, None, Some(t))))
+        .collect();
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut paths = Vec::new();
+    for (name, path, text) in &all {
+        match (path, text) {
+            (Some(p), _) => paths.push(p.clone()),
+            (None, Some(t)) => {
+                sources.add(format!("rules/{name}"), *t);
+            }
+            _ => {}
+        }
+    }
+    let mut set = read_files(origin, base.map(Path::to_path_buf), &paths, sources)?;
+    set.parts = parts;
+    Ok(set)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// A rule set from texts held in memory (tests, tools): (file name, text) pairs.
@@ -58,7 +121,12 @@ pub fn embedded() -> RuleSet {
     finish("embedded".into(), None, sources)
 }
 
-fn finish(origin: String, dir: Option<PathBuf>, sources: Sources) -> RuleSet {
+fn finish(origin: String, dir: Option<PathBuf>, mut sources: Sources) -> RuleSet {
+    // Files in name order, whichever part they came from, so the fingerprint is the merged
+    // set's.
+    sources
+        .files
+        .sort_by(|a, b| file_name(Path::new(&a.name)).cmp(&file_name(Path::new(&b.name))));
     let mut hash = Sha256::new();
     for f in &sources.files {
         let name = Path::new(&f.name)
@@ -73,6 +141,7 @@ fn finish(origin: String, dir: Option<PathBuf>, sources: Sources) -> RuleSet {
     let digest = hash.finalize();
     let fingerprint = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     RuleSet {
+        parts: vec![origin.clone()],
         origin,
         dir,
         fingerprint,
@@ -82,6 +151,17 @@ fn finish(origin: String, dir: Option<PathBuf>, sources: Sources) -> RuleSet {
 
 /// Reads every `*.rule` file of a folder, in name order.
 pub fn read_dir(dir: &Path) -> Result<RuleSet, Vec<Diagnostic>> {
+    let paths = rule_paths(dir)?;
+    read_files(
+        dir.display().to_string(),
+        Some(dir.to_path_buf()),
+        &paths,
+        Sources::default(),
+    )
+}
+
+/// The `*.rule` files of a folder, in name order.
+fn rule_paths(dir: &Path) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         vec![Diagnostic::general(
             Code::Io,
@@ -95,16 +175,17 @@ pub fn read_dir(dir: &Path) -> Result<RuleSet, Vec<Diagnostic>> {
         .filter(|p| p.extension().is_some_and(|e| e == "rule") && p.is_file())
         .collect();
     paths.sort();
-    read_files(dir.display().to_string(), Some(dir.to_path_buf()), &paths)
+    Ok(paths)
 }
 
-/// Reads the given rule files as one rule set.
+/// Reads the given rule files as one rule set, beside any files already in `sources`.
 pub fn read_files(
     origin: String,
     dir: Option<PathBuf>,
     paths: &[PathBuf],
+    mut sources: Sources,
 ) -> Result<RuleSet, Vec<Diagnostic>> {
-    if paths.is_empty() {
+    if paths.is_empty() && sources.files.is_empty() {
         return Err(vec![Diagnostic::general(
             Code::Io,
             format!("“{origin}”中没有 .rule 文件"),
@@ -133,7 +214,6 @@ pub fn read_files(
         )
         .with_help("请检查 --rules 是否指向了正确的目录")]);
     }
-    let mut sources = Sources::default();
     let mut diags = Vec::new();
     for path in paths {
         let name = path.display().to_string();
@@ -154,33 +234,28 @@ pub fn read_files(
             }
             _ => {}
         }
-        match crate::source::read_at_most(path, MAX_RULE_FILE_BYTES) {
-            Ok(bytes) if bytes.len() as u64 > MAX_RULE_FILE_BYTES => diags.push(
+        match read_text(path, MAX_RULE_FILE_BYTES) {
+            Ok(text) => {
+                sources.add(name, text);
+            }
+            Err(ReadFailure::TooLarge) => diags.push(
                 Diagnostic::general(Code::TooLarge, format!("规则文件“{name}”超过 4 MiB"))
                     .with_help("请把它拆成几个文件"),
             ),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    sources.add(name, text);
-                }
-                Err(e) => {
-                    let valid = e.utf8_error().valid_up_to();
-                    let bytes = e.into_bytes();
-                    let good =
-                        String::from_utf8_lossy(bytes.get(..valid).unwrap_or(&[])).into_owned();
-                    let id = sources.add(name.clone(), format!("{good}\u{FFFD}"));
-                    diags.push(
-                        Diagnostic::error(
-                            Code::BadEncoding,
-                            Span::new(id, valid, valid + 3),
-                            format!("“{name}”不是有效的 UTF-8 文本"),
-                        )
-                        .with_label("从这里开始无法解码")
-                        .with_help("请用 UTF-8 编码保存规则文件（不要用 GBK）"),
-                    );
-                }
-            },
-            Err(e) => diags.push(Diagnostic::general(
+            Err(ReadFailure::NotUtf8 { valid }) => {
+                let at = valid.len();
+                let id = sources.add(name.clone(), format!("{valid}\u{FFFD}"));
+                diags.push(
+                    Diagnostic::error(
+                        Code::BadEncoding,
+                        Span::new(id, at, at + 3),
+                        format!("“{name}”不是有效的 UTF-8 文本"),
+                    )
+                    .with_label("从这里开始无法解码")
+                    .with_help("请用 UTF-8 编码保存规则文件（不要用 GBK）"),
+                );
+            }
+            Err(ReadFailure::Io(e)) => diags.push(Diagnostic::general(
                 Code::Io,
                 format!("无法读取“{name}”：{e}"),
             )),
@@ -208,22 +283,4 @@ fn with_sources(diags: Vec<Diagnostic>, sources: Sources) -> Vec<Diagnostic> {
         out.push(d);
     }
     out
-}
-
-/// Parses and checks a rule set. Gives the program when there is no error, and every
-/// diagnostic either way (to be rendered against `rules.sources`).
-pub fn compile(rules: &RuleSet) -> (Option<Program>, Vec<Diagnostic>) {
-    let mut modules = Vec::with_capacity(rules.sources.files.len());
-    let mut diags = Vec::new();
-    for (id, file) in rules.sources.files.iter().enumerate() {
-        let (module, mut d) = syntax::parse_file(id, &file.text);
-        diags.append(&mut d);
-        modules.push(module);
-    }
-    if has_errors(&diags) {
-        return (None, diags);
-    }
-    let (program, mut more) = check::check(rules.sources.clone(), &modules);
-    diags.append(&mut more);
-    (program, diags)
 }

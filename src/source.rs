@@ -103,6 +103,20 @@ impl Sources {
     }
 }
 
+/// Why a file could not be read as text.
+#[derive(Debug)]
+pub enum ReadFailure {
+    /// The system refused (not found, no permission, a directory…).
+    Io(std::io::Error),
+    /// Longer than the limit allows.
+    TooLarge,
+    /// Not UTF-8: the valid text before the first bad byte, and that byte's offset.
+    NotUtf8 {
+        /// The text up to the first byte that cannot be decoded.
+        valid: String,
+    },
+}
+
 /// Reads a file, but never more than `limit` bytes and one more, so that a device or an
 /// endless file (`/dev/zero` behind a link) cannot fill the memory; the caller refuses a
 /// result longer than `limit`.
@@ -113,4 +127,25 @@ pub fn read_at_most(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// The one bounded reader of text files (rule files, case files, `fmt`): at most `limit`
+/// bytes, UTF-8, a leading byte-order mark kept for the caller to judge.
+pub fn read_text(path: &std::path::Path, limit: u64) -> Result<String, ReadFailure> {
+    let bytes = read_at_most(path, limit).map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadFailure::TooLarge);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        ReadFailure::NotUtf8 {
+            valid: String::from_utf8_lossy(bytes.get(..valid).unwrap_or(&[])).into_owned(),
+        }
+    })
+}
+
+/// How many columns a text takes in a terminal: Chinese characters take two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }

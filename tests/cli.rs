@@ -8,8 +8,7 @@
 )]
 
 mod common;
-use common::{ruling, stderr, stdout};
-use std::process::Command;
+use common::{ruling, ruling_in, stderr, stdout};
 
 fn temp(name: &str, text: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("ruling-cli-{}", std::process::id()));
@@ -246,11 +245,7 @@ fn without_a_rules_folder_the_embedded_rules_are_used() {
     let dir = std::env::temp_dir().join(format!("ruling-embedded-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let case = std::fs::canonicalize("examples/学生出租银行卡.toml").unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_ruling"))
-        .current_dir(&dir)
-        .args(["eval", case.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let o = ruling_in(&dir, &["eval", case.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("规则集：embedded（指纹 "));
 }

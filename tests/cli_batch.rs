@@ -8,41 +8,12 @@
     reason = "a test should fail loudly at the point of failure"
 )]
 
+mod common;
+
+use common::{ruling, ruling_with_stdin, temp};
 use serde_json::{Map, Value as J};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn ruling(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruling"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-/// Runs `ruling` with `input` on standard input.
-fn ruling_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ruling"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    // Written from another thread, so that a full output pipe cannot block the writer.
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    out
-}
-
-fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ruling-batch-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use std::process::Output;
 
 fn results(o: &Output) -> Vec<Map<String, J>> {
     String::from_utf8(o.stdout.clone())
@@ -71,8 +42,8 @@ fn generated(count: u32, seed: u32) -> Vec<u8> {
 fn results_keep_the_input_order_on_two_threads() {
     // More lines than one chunk, so that several chunks are in flight.
     let input = generated(5000, 3);
-    let dir = temp_dir();
-    let path = dir.join("order.jsonl");
+    let dir = temp();
+    let path = dir.path().join("order.jsonl");
     std::fs::write(&path, &input).unwrap();
     let o = ruling(&["batch", path.to_str().unwrap(), "--jobs", "2"]);
     assert_eq!(o.status.code(), Some(0));
@@ -106,7 +77,7 @@ fn a_bad_line_is_reported_and_the_rest_go_on() {
         "[1, 2]\n",
         "{\"案件\": \"己\", \"行为日期\": \"2025-09-01\", \"出生日期\": \"2010-09-02\"}\n",
     );
-    let o = ruling_stdin(&["batch", "-"], input.as_bytes());
+    let o = ruling_with_stdin(&["batch", "-"], input.as_bytes());
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -141,10 +112,9 @@ fn a_bad_line_is_reported_and_the_rest_go_on() {
 #[test]
 fn reads_standard_input_and_writes_the_output_file() {
     let input = generated(300, 5);
-    let dir = temp_dir();
-    let out_path = dir.join("out.jsonl");
-    let _ = std::fs::remove_file(&out_path);
-    let o = ruling_stdin(
+    let dir = temp();
+    let out_path = dir.path().join("out.jsonl");
+    let o = ruling_with_stdin(
         &["batch", "-", "--output", out_path.to_str().unwrap()],
         &input,
     );
@@ -153,7 +123,7 @@ fn reads_standard_input_and_writes_the_output_file() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(stderr.matches("指纹").count(), 1, "{stderr}");
     let written = std::fs::read(&out_path).unwrap();
-    let in_file = dir.join("in.jsonl");
+    let in_file = dir.path().join("in.jsonl");
     std::fs::write(&in_file, &input).unwrap();
     let direct = ruling(&["batch", in_file.to_str().unwrap()]);
     assert_eq!(written, direct.stdout);
@@ -171,8 +141,8 @@ fn a_missing_input_exits_2() {
 #[test]
 fn closed_world_applies_to_every_line() {
     let input = "{\"案件\": \"甲\"}\n";
-    let open = results(&ruling_stdin(&["batch", "-"], input.as_bytes()));
-    let closed = results(&ruling_stdin(
+    let open = results(&ruling_with_stdin(&["batch", "-"], input.as_bytes()));
+    let closed = results(&ruling_with_stdin(
         &["batch", "-", "--closed-world"],
         input.as_bytes(),
     ));
@@ -217,7 +187,7 @@ fn batch_agrees_with_eval_on_the_corpus() {
         lines.push_str(&json.to_string());
         lines.push('\n');
     }
-    let batch = results(&ruling_stdin(
+    let batch = results(&ruling_with_stdin(
         &["batch", "-", "--jobs", "2"],
         lines.as_bytes(),
     ));
@@ -252,7 +222,7 @@ fn a_line_longer_than_a_case_file_is_skipped_and_reported() {
     let mut input = "{\"案件\": \"甲\"}\n{\"案件\": \"".as_bytes().to_vec();
     input.extend(std::iter::repeat_n(b'x', 17 * 1024 * 1024));
     input.extend_from_slice("\"}\n{\"案件\": \"丙\"}\n".as_bytes());
-    let o = ruling_stdin(&["batch", "-"], &input);
+    let o = ruling_with_stdin(&["batch", "-"], &input);
     assert_eq!(o.status.code(), Some(0));
     let out = results(&o);
     assert_eq!(out.len(), 3);

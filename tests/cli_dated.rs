@@ -1,6 +1,6 @@
 //! Dated parameters and 从旧兼从轻 (刑法第12条) through the real binary, on the example rule set
-//! `examples/从旧兼从轻/` (a copy of the shipped rules with a hypothetical later amendment
-//! raising 账户流入资金标准 to 50万元 from 2027-01-01).
+//! `examples/从旧兼从轻/`: the shipped rules with the overlay `修订/`, a hypothetical later
+//! amendment raising 账户流入资金标准 to 50万元 from 2027-01-01.
 
 #![allow(
     clippy::unwrap_used,
@@ -12,7 +12,8 @@
 mod common;
 use common::{ruling, stdout};
 
-const RULES: &str = "examples/从旧兼从轻/rules";
+/// The overlay: the amended file, over the shipped `rules/`.
+const AMEND: &str = "examples/从旧兼从轻/修订";
 const CASES: &str = "examples/从旧兼从轻/cases";
 
 fn case(name: &str) -> String {
@@ -21,7 +22,15 @@ fn case(name: &str) -> String {
 
 /// The line of an explanation that gives 账户流入资金标准 for the 意见6(1) rule.
 fn threshold_line(name: &str) -> String {
-    let o = ruling(&["explain", &case(name), "情节严重", "--rules", RULES]);
+    let o = ruling(&[
+        "explain",
+        &case(name),
+        "情节严重",
+        "--rules",
+        "rules",
+        "--amend",
+        AMEND,
+    ]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -37,7 +46,7 @@ fn threshold_line(name: &str) -> String {
 
 #[test]
 fn the_example_rule_set_and_its_cases_pass() {
-    let o = ruling(&["test", "--rules", RULES, CASES]);
+    let o = ruling(&["test", "--rules", "rules", "--amend", AMEND, CASES]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.trim_end().ends_with(" passed, 0 failed"), "{out}");
@@ -48,7 +57,7 @@ fn the_example_rule_set_and_its_cases_pass() {
 fn conduct_before_judgment_after_applies_the_more_lenient_later_value_and_says_why() {
     assert_eq!(
         threshold_line("行为在前裁判在后-适用较轻的新标准"),
-        "标准：账户流入资金标准 = 50万元（法发〔2025〕12号第6条第(1)项；该标准自 2027-01-01 起施行。\
+        "标准：账户流入资金标准 = 50万元（法发〔2025〕12号第6条；该标准自 2027-01-01 起施行。\
          行为日期 2026-10-01 时的标准为 30万元（施行至 2026-12-31），裁判日期 2027-03-01 时的标准 50万元 \
          对行为人更有利，依刑法第12条从旧兼从轻，适用裁判时的标准）"
     );
@@ -56,20 +65,23 @@ fn conduct_before_judgment_after_applies_the_more_lenient_later_value_and_says_w
         "eval",
         &case("行为在前裁判在后-适用较轻的新标准"),
         "--rules",
-        RULES,
+        "rules",
+        "--amend",
+        AMEND,
         "--format",
         "json",
     ]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(json["conclusions"]["情节严重"]["value"], false);
-    assert_eq!(json["rules"]["source"], RULES);
+    // The output names both parts of the rule set: the base and the overlay.
+    assert_eq!(json["rules"]["source"], format!("rules + {AMEND}"));
 }
 
 #[test]
 fn conduct_and_judgment_before_the_amendment_apply_the_old_value() {
     assert_eq!(
         threshold_line("行为与裁判均在修订前-适用三十万元"),
-        "标准：账户流入资金标准 = 30万元（法发〔2025〕12号第6条第(1)项；该标准施行至 2026-12-31，\
+        "标准：账户流入资金标准 = 30万元（法发〔2025〕12号第6条；该标准施行至 2026-12-31，\
          行为日期 2026-10-01 在其施行期内，依刑法第12条适用行为时的标准）"
     );
     // The rule fires, so the value and its period are in the report itself.
@@ -77,12 +89,14 @@ fn conduct_and_judgment_before_the_amendment_apply_the_old_value() {
         "eval",
         &case("未填裁判日期-适用行为时标准"),
         "--rules",
-        RULES,
+        "rules",
+        "--amend",
+        AMEND,
     ]);
     let out = stdout(&o);
     assert!(
         out.contains(
-            "账户流入资金标准 = 30万元（法发〔2025〕12号第6条第(1)项；该标准施行至 2026-12-31"
+            "账户流入资金标准 = 30万元（法发〔2025〕12号第6条；该标准施行至 2026-12-31"
         ),
         "{out}"
     );
@@ -92,7 +106,7 @@ fn conduct_and_judgment_before_the_amendment_apply_the_old_value() {
 fn conduct_after_the_amendment_applies_the_new_value() {
     assert_eq!(
         threshold_line("行为在修订后-五十五万元达到"),
-        "标准：账户流入资金标准 = 50万元（法发〔2025〕12号第6条第(1)项；该标准自 2027-01-01 起施行，\
+        "标准：账户流入资金标准 = 50万元（法发〔2025〕12号第6条；该标准自 2027-01-01 起施行，\
          行为日期 2027-02-01 在其施行期内，依刑法第12条适用行为时的标准）"
     );
 }
@@ -102,13 +116,15 @@ fn unknown_conduct_date_leaves_the_item_undecided_and_asks_for_it() {
     assert_eq!(
         threshold_line("行为日期不明-待定"),
         "标准：账户流入资金标准 = 待定（行为日期未知，无法确定适用的标准：30万元（施行至 2026-12-31）、\
-         50万元（自 2027-01-01 起施行）；法发〔2025〕12号第6条第(1)项）"
+         50万元（自 2027-01-01 起施行）；法发〔2025〕12号第6条）"
     );
     let o = ruling(&[
         "eval",
         &case("行为日期不明-待定"),
         "--rules",
-        RULES,
+        "rules",
+        "--amend",
+        AMEND,
         "--format",
         "json",
     ]);
@@ -123,7 +139,9 @@ fn unknown_conduct_date_leaves_the_item_undecided_and_asks_for_it() {
 
 #[test]
 fn impact_of_the_amendment_on_its_cases() {
-    let o = ruling(&["impact", "--base", "rules", "--rules", RULES, CASES]);
+    let o = ruling(&[
+        "impact", "--base", "rules", "--rules", "rules", "--amend", AMEND, CASES,
+    ]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     for changed in [
@@ -145,15 +163,9 @@ fn impact_of_the_amendment_on_its_cases() {
 
 #[test]
 fn the_shipped_rules_declare_the_judgment_date() {
-    let rules = ruling::ruleset::read_dir(std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules"
-    )))
-    .unwrap();
-    let (program, _) = ruling::ruleset::compile(&rules);
-    let program = program.unwrap();
+    let program = common::shipped().program();
     let f = program.judgment_date.expect("裁判日期 declared");
-    assert_eq!(program.facts[f].ty, ruling::check::Type::Date);
+    assert_eq!(program.facts[f].ty, ruling::program::Type::Date);
 }
 
 #[test]

@@ -10,29 +10,9 @@
 )]
 
 mod common;
-use common::{ruling, stderr, stdout};
+use common::{copy_of_rules, ruling, shipped_files, stderr, stdout};
 
-use std::path::{Path, PathBuf};
-
-fn shipped_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "rule"))
-            .collect();
-    files.sort();
-    files
-}
-
-/// A copy of the shipped rules, in a fresh temporary folder.
-fn copy_of_rules() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for f in shipped_files() {
-        std::fs::copy(&f, dir.path().join(f.file_name().unwrap())).unwrap();
-    }
-    dir
-}
+use std::path::Path;
 
 /// A rule file in a messy but valid layout: clauses out of order, ASCII punctuation, comments
 /// in awkward places.

@@ -18,14 +18,16 @@ use std::path::{Path, PathBuf};
 
 /// A copy of the shipped rules with one line changed; the temp dir lives as long as the value.
 fn amended_copy(from: &str, to: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::copy_of_rules();
     let mut replaced = 0;
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "rule") {
+    for path in common::shipped_files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        if !text
+            .lines()
+            .any(|l| l.starts_with("参数 账户流入资金标准") && l.contains(from))
+        {
             continue;
         }
-        let text = std::fs::read_to_string(&path).unwrap();
         let text: Vec<String> = text
             .lines()
             .map(|line| {

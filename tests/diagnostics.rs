@@ -10,6 +10,7 @@
 )]
 
 use ruling::diag::{render, Code};
+use ruling::rules::Rules;
 use ruling::ruleset;
 use std::path::PathBuf;
 
@@ -20,7 +21,12 @@ fn check_alone(path: &std::path::Path) -> String {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     );
-    let rules = match ruleset::read_files(name.clone(), None, &[path.to_path_buf()]) {
+    let rules = match ruleset::read_files(
+        name.clone(),
+        None,
+        &[path.to_path_buf()],
+        ruling::source::Sources::default(),
+    ) {
         Ok(r) => r,
         Err(d) => return render(&d, &ruling::source::Sources::default()),
     };
@@ -28,8 +34,11 @@ fn check_alone(path: &std::path::Path) -> String {
     if let Some(f) = rules.sources.files.first_mut() {
         f.name = name;
     }
-    let (_, diags) = ruleset::compile(&rules);
-    render(&diags, &rules.sources)
+    // Every diagnostic, errors and warnings, as `ruling check` prints them.
+    match Rules::from_set(rules) {
+        Ok(checked) => render(checked.warnings(), &checked.set().sources),
+        Err(rejected) => render(&rejected.diagnostics, &rejected.sources),
+    }
 }
 
 #[test]

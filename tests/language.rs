@@ -8,12 +8,12 @@
     reason = "a test should fail loudly at the point of failure"
 )]
 
-use ruling::case::{case_from_raw, close_world, Raw};
-use ruling::check::Program;
+mod common;
+
+use ruling::case::{case_from_raw, Raw};
 use ruling::diag::render;
-use ruling::eval::{evaluate, Options};
 use ruling::report::conclusion_value;
-use ruling::ruleset;
+use ruling::rules::{Options, Rules};
 use serde_json::{json, Value as J};
 
 const DECLS: &str = r#"
@@ -38,20 +38,23 @@ const DECLS: &str = r#"
 结论 事项：集合<文本>
 "#;
 
-fn program(rules: &str) -> Program {
+fn program(rules: &str) -> Rules {
     let text = format!("{DECLS}\n{rules}");
-    let rs = ruleset::from_texts("test", &[("test.rule", &text)]);
-    let (p, d) = ruleset::compile(&rs);
-    p.unwrap_or_else(|| panic!("{}", render(&d, &rs.sources)))
+    common::rules_from_text("test.rule", &text)
+        .unwrap_or_else(|e| panic!("{}", render(&e.diagnostics, &e.sources)))
 }
 
-fn eval(p: &Program, facts: J, closed: bool) -> impl Fn(&str) -> J + '_ {
+fn eval(rules: &Rules, facts: J, closed: bool) -> impl Fn(&str) -> J + '_ {
+    let p = rules.program();
     let case = case_from_raw(p, &Raw::from_json(&facts)).unwrap_or_else(|d| panic!("{d:?}"));
-    let mut facts = case.facts;
-    if closed {
-        close_world(p, &mut facts);
-    }
-    let outcome = evaluate(p, &facts, Options { needs: true });
+    let evaluated = rules.evaluate(
+        &case,
+        Options {
+            closed_world: closed,
+            needs: true,
+        },
+    );
+    let outcome = evaluated.outcome;
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
     move |name: &str| conclusion_value(p, &outcome, p.conclusion_index[name])
 }
@@ -138,15 +141,16 @@ fn amounts_are_exact_decimals() {
 
 #[test]
 fn overflow_is_a_located_error_not_a_wrap() {
-    let p = program(&rule("金额甲 + 金额乙 达 1元 以上"));
+    let rules = program(&rule("金额甲 + 金额乙 达 1元 以上"));
+    let p = rules.program();
     let big = "79228162514264337593543950335";
-    let case = case_from_raw(&p, &Raw::from_json(&json!({"金额甲": big, "金额乙": big}))).unwrap();
-    let outcome = evaluate(&p, &case.facts, Options::default());
+    let case = case_from_raw(p, &Raw::from_json(&json!({"金额甲": big, "金额乙": big}))).unwrap();
+    let outcome = rules.evaluate(&case, Options::default()).outcome;
     assert_eq!(outcome.errors.len(), 1);
     assert!(outcome.errors[0].message.contains("溢出"));
     assert!(outcome.errors[0].span.is_some());
     assert_eq!(
-        conclusion_value(&p, &outcome, p.conclusion_index["甲"]),
+        conclusion_value(p, &outcome, p.conclusion_index["甲"]),
         J::Null,
         "never a wrong answer"
     );
@@ -421,15 +425,26 @@ fn full_width_and_ascii_punctuation_are_the_same() {
 
 #[test]
 fn examples_inside_rule_files_are_typed_like_case_files() {
-    let p = program(&format!(
+    let rules = program(&format!(
         "{}\n示例 三个 封闭世界 案情 数量 = 3个，账户 = [{{归属 = 本人, 行为 = 出售, 流入资金 = 1万元}}] 预期 甲 = 真，依据集 = {{}}",
         rule("数量 达 3个 以上")
     ));
-    assert_eq!(p.examples.len(), 1);
-    assert!(p.examples[0].closed_world);
-    assert_eq!(p.examples[0].facts.len(), 2);
+    let p = rules.program();
+    let examples = rules.examples();
+    assert_eq!(examples.len(), 1);
+    let case = &examples[0].case;
+    assert!(case.closed_world);
+    // Exactly the two facts the example gives, every other fact unknown.
+    let given: Vec<&str> = case
+        .facts
+        .iter()
+        .zip(&p.facts)
+        .filter(|(v, _)| v.is_known())
+        .map(|(_, f)| f.name.as_str())
+        .collect();
+    assert_eq!(given, ["数量", "账户"]);
     assert_eq!(
-        p.examples[0].expect,
+        case.expect,
         vec![
             (p.conclusion_index["甲"], json!(true)),
             (p.conclusion_index["依据集"], json!([]))

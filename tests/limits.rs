@@ -5,28 +5,13 @@
 //! Each test runs the real binary on files made in a temporary folder, or the library where
 //! the binary would only add start-up time.
 
+mod common;
+
+use common::{copy_rules, ruling_in, stderr, temp};
 use ruling::diag::Code;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::SystemTime;
-
-const BIN: &str = env!("CARGO_BIN_EXE_ruling");
-
-fn ruling(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output();
-    match out {
-        Ok(o) => o,
-        Err(e) => unreachable!("cannot run {BIN}: {e}"),
-    }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn write(path: &Path, bytes: impl AsRef<[u8]>) {
     if let Err(e) = std::fs::write(path, bytes) {
@@ -34,29 +19,11 @@ fn write(path: &Path, bytes: impl AsRef<[u8]>) {
     }
 }
 
-fn temp() -> tempfile::TempDir {
-    match tempfile::tempdir() {
-        Ok(t) => t,
-        Err(e) => unreachable!("no temporary folder: {e}"),
-    }
-}
-
 /// A folder holding a copy of the shipped rules plus one extra file `zz-extra.rule`.
 fn rules_with(extra: &str) -> tempfile::TempDir {
     let dir = temp();
     let rules = dir.path().join("rules");
-    if let Err(e) = std::fs::create_dir(&rules) {
-        unreachable!("{e}");
-    }
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-    for entry in std::fs::read_dir(shipped).into_iter().flatten().flatten() {
-        let p = entry.path();
-        if p.extension().is_some_and(|e| e == "rule") {
-            if let Some(name) = p.file_name() {
-                let _ = std::fs::copy(&p, rules.join(name));
-            }
-        }
-    }
+    copy_rules(&rules);
     write(&rules.join("zz-extra.rule"), extra);
     dir
 }
@@ -65,7 +32,7 @@ fn rules_with(extra: &str) -> tempfile::TempDir {
 /// every one of `needles`, located in the extra file.
 fn check_refuses(extra: &str, needles: &[&str]) {
     let dir = rules_with(extra);
-    let o = ruling(dir.path(), &["check"]);
+    let o = ruling_in(dir.path(), &["check"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{}", head(&err));
     for n in needles {
@@ -129,7 +96,7 @@ fn long_chains_of_operators_are_refused_not_overflowing_the_stack() {
         ),
     ] {
         let dir = rules_with(&extra);
-        let o = ruling(dir.path(), &["check"]);
+        let o = ruling_in(dir.path(), &["check"]);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{what}: {}", head(&err));
         assert!(err.contains("条件或算式过长"), "{what}: {}", head(&err));
@@ -144,7 +111,7 @@ fn a_chain_within_the_limit_still_works() {
         " 且 在校学生".repeat(60)
     );
     let dir = rules_with(&extra);
-    let o = ruling(dir.path(), &["check"]);
+    let o = ruling_in(dir.path(), &["check"]);
     assert_eq!(o.status.code(), Some(0), "{}", head(&stderr(&o)));
 }
 
@@ -174,7 +141,7 @@ fn quotes_and_set_types_nested_deeply() {
 fn rule_file_over_four_mib() {
     let extra = format!("# {}\n", "长".repeat(1_500_000));
     let dir = rules_with(&extra);
-    let o = ruling(dir.path(), &["check"]);
+    let o = ruling_in(dir.path(), &["check"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{}", head(&err));
     assert!(
@@ -190,7 +157,7 @@ fn more_than_a_thousand_rule_files() {
     for i in 0..=ruling::ruleset::MAX_RULE_FILES {
         write(&dir.path().join(format!("{i:04}.rule")), "");
     }
-    let o = ruling(dir.path(), &["check", "--rules", "."]);
+    let o = ruling_in(dir.path(), &["check", "--rules", "."]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{}", head(&err));
     assert!(err.contains("超过 1000 个"), "{}", head(&err));
@@ -204,7 +171,7 @@ fn rule_set_larger_than_its_total_limit() {
     for i in 0..files {
         write(&dir.path().join(format!("{i:02}.rule")), &big);
     }
-    let o = ruling(dir.path(), &["check", "--rules", "."]);
+    let o = ruling_in(dir.path(), &["check", "--rules", "."]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{}", head(&err));
     assert!(err.contains("规则文件合计超过"), "{}", head(&err));
@@ -218,14 +185,14 @@ fn a_very_long_line_is_drawn_as_a_window() {
         " 在校学生".repeat(200_000)
     );
     let dir = rules_with(&extra);
-    let o = ruling(dir.path(), &["check"]);
+    let o = ruling_in(dir.path(), &["check"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{}", head(&err));
     assert!(err.contains("zz-extra.rule:1:"), "{}", head(&err));
     assert!(err.len() < 10_000, "{} bytes of diagnostics", err.len());
     // A long comment line does not disturb a correct file.
     let fine = rules_with(&format!("# {}\n", "注".repeat(1_000_000)));
-    let o = ruling(fine.path(), &["check"]);
+    let o = ruling_in(fine.path(), &["check"]);
     assert_eq!(o.status.code(), Some(0), "{}", head(&stderr(&o)));
 }
 
@@ -244,7 +211,7 @@ fn thousands_of_mistakes_are_reported_quickly_and_briefly() {
     }
     let dir = rules_with(&extra);
     let started = std::time::Instant::now();
-    let o = ruling(dir.path(), &["check"]);
+    let o = ruling_in(dir.path(), &["check"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{}", head(&err));
     assert!(
@@ -298,7 +265,7 @@ fn eval_case(name: &str, text: impl AsRef<[u8]>, args: &[&str]) -> (Output, temp
     write(&dir.path().join(name), text);
     let mut all = vec!["eval", name];
     all.extend_from_slice(args);
-    (ruling(dir.path(), &all), dir)
+    (ruling_in(dir.path(), &all), dir)
 }
 
 #[test]
@@ -309,7 +276,7 @@ fn case_file_of_a_hundred_megabytes() {
         Ok(()) => {}
         Err(e) => unreachable!("{e}"),
     }
-    let o = ruling(dir.path(), &["eval", "巨大.json"]);
+    let o = ruling_in(dir.path(), &["eval", "巨大.json"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{}", head(&err));
     assert!(
@@ -459,7 +426,7 @@ fn calendar_shifts_far_beyond_the_calendar_are_refused_by_the_checker_or_compute
         &dir.path().join("案.json"),
         r#"{"行为日期": "9999-12-31", "出生日期": "0001-01-01"}"#,
     );
-    let o = ruling(dir.path(), &["eval", "案.json", "--format", "json"]);
+    let o = ruling_in(dir.path(), &["eval", "案.json", "--format", "json"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{}", head(&err));
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
@@ -481,15 +448,7 @@ fn a_closed_standard_output_ends_quietly() {
         let _ = std::fs::copy(&case, &p);
         args.push(p);
     }
-    let child = Command::new(BIN)
-        .args(&args)
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let Ok(mut child) = child else {
-        unreachable!("cannot run {BIN}")
-    };
+    let mut child = common::spawn_in(dir.path(), &args);
     // Forty reports do not fit in the pipe: the binary blocks until the reader goes away.
     drop(child.stdout.take());
     let o = match child.wait_with_output() {
@@ -518,26 +477,19 @@ fn library_parse_refuses_what_the_binary_refuses() {
 
 /// Compiles the shipped rules plus `extra` and evaluates an empty case, on the calling thread.
 fn compile_and_run(extra: String) -> Result<(), String> {
-    let mut sources = ruling::ruleset::embedded().sources;
-    sources.add("extra.rule", extra);
-    let rules = ruling::ruleset::RuleSet {
-        origin: "test".into(),
-        dir: None,
-        fingerprint: String::new(),
-        sources,
+    let rules = common::shipped_with("extra.rule", &extra).map_err(|e| e.message())?;
+    let case = ruling::case::Case {
+        facts: vec![ruling::program::value::Value::Unknown; rules.program().facts.len()],
+        ..ruling::case::Case::default()
     };
-    let (program, diags) = ruling::ruleset::compile(&rules);
-    let program = program.ok_or_else(|| format!("{diags:?}"))?;
-    let facts = vec![ruling::eval::value::Value::Unknown; program.facts.len()];
-    let outcome = ruling::eval::evaluate(&program, &facts, ruling::eval::Options { needs: true });
-    let report = ruling::report::build(
-        &program,
-        ruling::report::RulesInfo::of(&rules),
-        None,
-        &facts,
-        &outcome,
-        false,
+    let evaluated = rules.evaluate(
+        &case,
+        ruling::rules::Options {
+            closed_world: false,
+            needs: true,
+        },
     );
+    let report = ruling::report::build(&evaluated);
     let _ = ruling::report::to_text(&report);
     Ok(())
 }
@@ -633,7 +585,7 @@ fn check_eval_explain_and_test_never_write_their_inputs() {
         &["test", "cases"],
     ];
     for args in runs {
-        let o = ruling(dir.path(), args);
+        let o = ruling_in(dir.path(), args);
         assert!(!stderr(&o).contains("panicked"), "{args:?}");
         let after = snapshot(dir.path());
         assert!(
@@ -662,7 +614,7 @@ fn symbolic_links_back_up_the_tree_are_walked_once() {
             unreachable!("{e}");
         }
     }
-    let o = ruling(dir.path(), &["test", "案例"]);
+    let o = ruling_in(dir.path(), &["test", "案例"]);
     let out = String::from_utf8_lossy(&o.stdout);
     let cases_run = out.lines().filter(|l| l.contains("案例 ")).count();
     assert_eq!(cases_run, 1, "{out}");
@@ -677,7 +629,7 @@ fn an_endless_case_file_is_read_only_up_to_the_limit() {
     if let Err(e) = std::os::unix::fs::symlink("/dev/zero", dir.path().join("无尽.json")) {
         unreachable!("{e}");
     }
-    let o = ruling(dir.path(), &["eval", "无尽.json"]);
+    let o = ruling_in(dir.path(), &["eval", "无尽.json"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{}", head(&err));
     assert!(err.contains("超过 16 MiB"), "{}", head(&err));
@@ -696,7 +648,7 @@ fn quotes_in_comments_and_citations_cannot_hide_nesting() {
     ] {
         let extra = format!("{before}结论 深：三值\n{RULE_HEAD}{deep} 则 深\n");
         let dir = rules_with(&extra);
-        let o = ruling(dir.path(), &["check"]);
+        let o = ruling_in(dir.path(), &["check"]);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{what}: {}", head(&err));
         assert!(err.contains("括号嵌套超过 64 层"), "{what}: {}", head(&err));

@@ -10,14 +10,16 @@
 //! - evaluation is deterministic: the same input gives byte-identical JSON;
 //! - `fmt` then parse gives the same syntax tree as parse, and `fmt` is idempotent.
 
+mod common;
+
 use proptest::prelude::*;
-use ruling::case::{close_world, parse_case};
-use ruling::check::{Program, Type};
-use ruling::eval::value::Value;
-use ruling::eval::{evaluate, Options, Outcome};
-use ruling::fuzzing::{shipped, to_toml, CaseGen};
-use ruling::report::{self, conclusion_value, RulesInfo};
-use ruling::ruleset::RuleSet;
+use ruling::case::{close_world, parse_case, Case, CaseFormat};
+use ruling::eval::Outcome;
+use ruling::fuzzing::{to_toml, CaseGen};
+use ruling::program::value::Value;
+use ruling::program::{Program, Type};
+use ruling::report::{self, conclusion_value};
+use ruling::rules::{Options, Rules};
 use rust_decimal::Decimal;
 use serde_json::Value as J;
 
@@ -31,37 +33,60 @@ const AGGRAVATING: [&str; 6] = [
     "利用人工智能技术",
 ];
 
-fn program() -> &'static (RuleSet, Program) {
-    match shipped() {
-        Some(p) => p,
-        None => unreachable!("the shipped rules do not compile"),
-    }
+/// The shipped rules, checked once for all properties.
+fn rules() -> &'static Rules {
+    common::shipped()
+}
+
+fn program() -> &'static Program {
+    rules().program()
 }
 
 /// A generated case: its JSON and its typed facts.
 fn case_of(bytes: &[u8]) -> (J, Vec<Value>) {
-    let (_, program) = program();
+    let program = program();
     let json = CaseGen::new(bytes).case(program);
     let text = json.to_string();
-    match parse_case(program, &text, false) {
+    match parse_case(program, &text, CaseFormat::Json) {
         Ok(case) => (json, case.facts),
         Err(d) => unreachable!("generated case rejected: {d:?}\n{text}"),
     }
 }
 
+/// The facts with the closed world applied.
+fn close(facts: &[Value]) -> Vec<Value> {
+    let mut facts = facts.to_vec();
+    close_world(program(), &mut facts, &mut Vec::new());
+    facts
+}
+
+/// Evaluates `facts` (read as given: any closed world is already applied) under `rules`, with
+/// the `needs` analysis as `ruling eval` runs it.
+fn run_with(rules: &Rules, facts: &[Value]) -> Outcome {
+    let case = Case {
+        facts: facts.to_vec(),
+        ..Case::default()
+    };
+    let options = Options {
+        closed_world: false,
+        needs: true,
+    };
+    rules.evaluate(&case, options).outcome
+}
+
 fn run(facts: &[Value]) -> Outcome {
-    evaluate(&program().1, facts, Options { needs: true })
+    run_with(rules(), facts)
 }
 
 fn conclusion(name: &str) -> usize {
-    match program().1.conclusion_index.get(name) {
+    match program().conclusion_index.get(name) {
         Some(&c) => c,
         None => unreachable!("no conclusion {name}"),
     }
 }
 
 fn value(outcome: &Outcome, name: &str) -> J {
-    conclusion_value(&program().1, outcome, conclusion(name))
+    conclusion_value(program(), outcome, conclusion(name))
 }
 
 /// The members of a set conclusion.
@@ -75,19 +100,19 @@ fn members(outcome: &Outcome, name: &str) -> Vec<String> {
     }
 }
 
-/// The report JSON of an evaluation, as `ruling eval --format json` prints it.
+/// The report JSON of an evaluation, as `ruling eval --format json` prints it. `closed` says
+/// the facts were read in the closed world (which `facts` already has applied).
 fn json_output(facts: &[Value], closed: bool) -> String {
-    let (rules, program) = program();
-    let outcome = run(facts);
-    let mut r = report::build(
-        program,
-        RulesInfo::of(rules),
-        Some("性质".into()),
-        facts,
-        &outcome,
-        closed,
-    );
-    r.errors = outcome.errors.iter().map(|d| d.message.clone()).collect();
+    let case = Case {
+        id: Some("性质".into()),
+        facts: facts.to_vec(),
+        ..Case::default()
+    };
+    let options = Options {
+        closed_world: closed,
+        needs: true,
+    };
+    let r = report::build(&rules().evaluate(&case, options));
     serde_json::to_string_pretty(&report::to_json(&r)).unwrap_or_default()
 }
 
@@ -170,13 +195,10 @@ proptest! {
     fn raising_an_amount_or_count_never_removes_aggravation(
         data in bytes(), which in 0usize..64, by in amount()
     ) {
-        let (_, program) = program();
+        let program = program();
         let (_, facts) = case_of(&data);
         for closed in [false, true] {
-            let mut facts = facts.clone();
-            if closed {
-                close_world(program, &mut facts);
-            }
+            let facts = if closed { close(&facts) } else { facts.clone() };
             let Some(raised) = raise(program, &facts, which, by) else { continue };
             let (before, after) = (run(&facts), run(&raised));
             // An amount raised past what an exact decimal holds is reported as an error; the
@@ -190,16 +212,13 @@ proptest! {
 
     #[test]
     fn an_aggravating_fact_never_removes_aggravation(data in bytes(), which in 0usize..6) {
-        let (_, program) = program();
+        let program = program();
         let (_, facts) = case_of(&data);
         let Some(&f) = program.fact_index.get(AGGRAVATING[which]) else {
             return Err(TestCaseError::fail(format!("no fact {}", AGGRAVATING[which])));
         };
         for closed in [false, true] {
-            let mut facts = facts.clone();
-            if closed {
-                close_world(program, &mut facts);
-            }
+            let facts = if closed { close(&facts) } else { facts.clone() };
             let mut more = facts.clone();
             more[f] = Value::Bool(true);
             let kept = keeps_aggravation(&run(&facts), &run(&more));
@@ -210,11 +229,9 @@ proptest! {
     #[test]
     fn the_closed_world_keeps_every_decided_conclusion(data in bytes()) {
         let (json, facts) = case_of(&data);
-        let (_, program) = program();
+        let program = program();
         let open = run(&facts);
-        let mut closed_facts = facts.clone();
-        close_world(program, &mut closed_facts);
-        let closed = run(&closed_facts);
+        let closed = run(&close(&facts));
         prop_assume!(open.errors.is_empty() && closed.errors.is_empty());
         for (c, def) in program.conclusions.iter().enumerate() {
             let (a, b) = (conclusion_value(program, &open, c), conclusion_value(program, &closed, c));
@@ -237,9 +254,9 @@ proptest! {
     #[test]
     fn json_and_toml_forms_give_the_same_result(data in bytes()) {
         let (json, facts) = case_of(&data);
-        let (_, program) = program();
+        let program = program();
         let toml = to_toml(&json).map_err(TestCaseError::fail)?;
-        let from_toml = parse_case(program, &toml, true)
+        let from_toml = parse_case(program, &toml, CaseFormat::Toml)
             .map_err(|d| TestCaseError::fail(format!("{d:?}\n{toml}")))?;
         prop_assert!(from_toml.facts == facts, "facts differ:\n{}\n{}", json, toml);
         prop_assert_eq!(json_output(&facts, false), json_output(&from_toml.facts, false));
@@ -248,10 +265,8 @@ proptest! {
     #[test]
     fn evaluation_is_deterministic(data in bytes()) {
         let (_, facts) = case_of(&data);
-        let (_, program) = program();
         prop_assert_eq!(json_output(&facts, false), json_output(&facts, false));
-        let mut closed = facts.clone();
-        close_world(program, &mut closed);
+        let closed = close(&facts);
         prop_assert_eq!(json_output(&closed, true), json_output(&closed, true));
     }
 }
@@ -267,35 +282,35 @@ proptest! {
         let path = dir.path().join("案.json");
         std::fs::write(&path, json.to_string()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let run = || {
-            std::process::Command::new(env!("CARGO_BIN_EXE_ruling"))
-                .args(["eval", "案.json", "--format", "json"])
-                .current_dir(dir.path())
-                .output()
-                .map(|o| (o.status.code(), o.stdout))
-                .map_err(|e| TestCaseError::fail(e.to_string()))
+            let o = common::ruling_in(dir.path(), &["eval", "案.json", "--format", "json"]);
+            (o.status.code(), o.stdout)
         };
-        let first = run()?;
+        let first = run();
         // 2 when an amount overflows in a calculation (reported, with the report still
         // printed); the same either way.
         prop_assert!(matches!(first.0, Some(0 | 2)), "exit {:?}", first.0);
-        prop_assert_eq!(&first, &run()?);
+        prop_assert_eq!(&first, &run());
     }
 }
 
 /// Rule texts to format: the shipped files and the rule seeds of the fuzz corpus that parse.
 fn rule_texts() -> Vec<(String, String)> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    for dir in [root.join("rules"), root.join("fuzz/corpus/rule_text")] {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let bytes = std::fs::read(entry.path()).unwrap_or_default();
-            let text = if dir.ends_with("rule_text") {
-                String::from_utf8_lossy(bytes.get(1..).unwrap_or(&[])).into_owned()
-            } else {
-                String::from_utf8_lossy(&bytes).into_owned()
-            };
-            out.push((entry.path().display().to_string(), text));
-        }
+    let mut out: Vec<(String, String)> = common::shipped_files()
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap_or_default();
+            (
+                p.display().to_string(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            )
+        })
+        .collect();
+    let seeds = common::root().join("fuzz/corpus/rule_text");
+    for entry in std::fs::read_dir(&seeds).into_iter().flatten().flatten() {
+        // A seed's first byte chooses how the fuzz target uses it; the text follows.
+        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+        let text = String::from_utf8_lossy(bytes.get(1..).unwrap_or(&[])).into_owned();
+        out.push((entry.path().display().to_string(), text));
     }
     out
 }
@@ -327,35 +342,40 @@ fn fmt_then_parse_gives_the_same_tree_as_parse() {
 
 #[test]
 fn fmt_keeps_the_compiled_program_of_the_shipped_rules() {
-    let (rules, program) = program();
-    let mut sources = ruling::source::Sources::default();
-    for f in &rules.sources.files {
-        let text = ruling::format::format_source(&f.text).unwrap_or_default();
-        sources.add(f.name.clone(), text);
-    }
-    let formatted = RuleSet {
-        sources,
-        ..rules.clone()
-    };
-    let (again, diags) = ruling::ruleset::compile(&formatted);
-    let Some(again) = again else {
-        unreachable!("formatted rules do not compile: {diags:?}")
+    let (rules, program) = (rules(), program());
+    let formatted: Vec<(String, String)> = rules
+        .set()
+        .sources
+        .files
+        .iter()
+        .map(|f| {
+            let text = ruling::format::format_source(&f.text).unwrap_or_default();
+            (f.name.clone(), text)
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = formatted
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let again = match common::rules_from_texts(&files) {
+        Ok(again) => again,
+        Err(e) => unreachable!("formatted rules do not compile: {}", e.message()),
     };
     // Same facts, conclusions, rules and examples; and the same results on generated cases.
-    assert_eq!(program.facts.len(), again.facts.len());
-    assert_eq!(program.rules.len(), again.rules.len());
-    assert_eq!(program.examples.len(), again.examples.len());
+    assert_eq!(program.facts.len(), again.program().facts.len());
+    assert_eq!(program.rules.len(), again.program().rules.len());
+    assert_eq!(rules.examples().len(), again.examples().len());
     for seed in 0u8..40 {
         let data: Vec<u8> = (0..500u32)
             .map(|i| (i as u8).wrapping_mul(seed | 1).wrapping_add(seed))
             .collect();
         let (_, facts) = case_of(&data);
-        let a = evaluate(program, &facts, Options { needs: true });
-        let b = evaluate(&again, &facts, Options { needs: true });
+        let a = run_with(rules, &facts);
+        let b = run_with(&again, &facts);
         for c in 0..program.conclusions.len() {
             assert_eq!(
                 conclusion_value(program, &a, c),
-                conclusion_value(&again, &b, c),
+                conclusion_value(again.program(), &b, c),
                 "seed {seed}, {}",
                 program.conclusions[c].name
             );

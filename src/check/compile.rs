@@ -1,9 +1,9 @@
 //! Pass 2: rules and their conditions, compiled to index-based expressions with types checked.
 
 use super::declare::{intern_cite, literal_value, Decls};
-use super::program::*;
 use crate::diag::{did_you_mean, Code, Diagnostic};
-use crate::eval::value::Value;
+use crate::program::value::Value;
+use crate::program::*;
 use crate::source::Span;
 use crate::syntax::ast::{self, AggregateOp, ArithOp, CmpOp, EffectKind, ExprKind};
 

@@ -1,18 +1,16 @@
 //! Pass 1: collect every declaration of every file, resolve declared types, report duplicates.
 
-use super::program::*;
 use crate::diag::{Code, Diagnostic};
-use crate::eval::value::Value;
+use crate::program::value::Value;
+use crate::program::*;
 use crate::source::Span;
 use crate::syntax::ast::{self, Item, LitKind, Module, TypeKind};
 use std::collections::HashMap;
 
-/// What pass 1 hands the later passes: the syntax of rules and examples by index.
+/// What pass 1 hands the later passes: the syntax of rules by index.
 pub(super) struct Decls<'m> {
     /// Rules in source order; `program.rules[i]` is compiled from `rules[i]`.
     pub rules: Vec<&'m ast::RuleDecl>,
-    /// Examples.
-    pub examples: Vec<&'m ast::ExampleDecl>,
     /// Where each name of the shared namespace was declared.
     pub names: HashMap<String, Span>,
     /// Where each article text was declared.
@@ -32,7 +30,6 @@ pub(super) fn declare<'m>(
     });
     let mut decls = Decls {
         rules: Vec::new(),
-        examples: Vec::new(),
         names: HashMap::new(),
         article_spans: Vec::new(),
     };
@@ -137,7 +134,6 @@ pub(super) fn declare<'m>(
                     program.conclusions.push(ConclusionDef {
                         name: c.name.text.clone(),
                         kind,
-                        modality: c.ty.kind == TypeKind::Modality,
                         doc: c.doc.as_ref().map(|d| d.text.clone()).unwrap_or_default(),
                         rules: Vec::new(),
                         effects: Vec::new(),
@@ -164,7 +160,7 @@ pub(super) fn declare<'m>(
                 }
             },
             Item::Rule(r) => decls.rules.push(r),
-            Item::Example(e) => decls.examples.push(e),
+            Item::Example(_) => {}
             Item::Record(_) => {}
         }
     }

@@ -2,8 +2,8 @@
 //! rule concludes (an error: every contract conclusion must be decided by some rule).
 
 use super::declare::Decls;
-use super::program::*;
 use crate::diag::{Code, Diagnostic};
+use crate::program::*;
 use crate::source::Span;
 
 pub(super) fn lint(program: &Program, decls: &Decls<'_>, diags: &mut Vec<Diagnostic>) {

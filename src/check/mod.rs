@@ -7,21 +7,21 @@
 
 mod compile;
 mod declare;
-mod examples;
 mod lints;
 mod order;
-pub mod program;
+
 mod tables;
 
-pub use program::*;
-
-use crate::diag::{has_errors, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::program::Program;
 use crate::source::Sources;
 use crate::syntax::ast::Module;
 
-/// Checks parsed modules (one per file of `sources`). Gives the program when there is no
-/// error, and every diagnostic (errors and warnings) either way.
-pub fn check(sources: Sources, modules: &[Module]) -> (Option<Program>, Vec<Diagnostic>) {
+/// Checks parsed modules (one per file of `sources`). Gives the program and every diagnostic
+/// (errors and warnings); the program is fit to run only when no diagnostic is an error, but
+/// even then later stages (the examples) can be checked against it, so that one run shows
+/// every mistake.
+pub fn check(sources: Sources, modules: &[Module]) -> (Program, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut program = Program {
         sources,
@@ -32,11 +32,5 @@ pub fn check(sources: Sources, modules: &[Module]) -> (Option<Program>, Vec<Diag
     order::order(&mut program, &mut diags);
     tables::tabulate(&mut program);
     lints::lint(&program, &decls, &mut diags);
-    examples::compile_examples(&mut program, &decls, &mut diags);
-    diags.sort_by_key(|d| (d.span.map(|s| (s.file, s.start)), d.severity));
-    if has_errors(&diags) {
-        (None, diags)
-    } else {
-        (Some(program), diags)
-    }
+    (program, diags)
 }

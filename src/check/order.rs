@@ -1,7 +1,7 @@
 //! Pass 3: the conclusions in dependency order; a cycle is reported by the rules that form it.
 
-use super::program::*;
 use crate::diag::{Code, Diagnostic};
+use crate::program::*;
 
 /// What conclusion `c` needs computed first: whatever its rules (and the rules that may
 /// defeat them) read, each with the rule that reads it.

@@ -2,7 +2,7 @@
 //! lookup and no search: what each rule does to each conclusion, and the fallback word of
 //! enumeration conclusions.
 
-use super::program::*;
+use crate::program::*;
 
 /// Fills [`ConclusionDef::effects`] and [`ConclusionDef::fallback`].
 pub(super) fn tabulate(program: &mut Program) {

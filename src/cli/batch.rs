@@ -1,103 +1,215 @@
-//! `ruling batch`: one case per input line (JSON), one result per output line, in input order,
-//! on all cores, at constant memory.
-//!
-//! The input is read in bounded chunks. While the worker threads evaluate one chunk, the reading
-//! thread writes the results of the previous chunk and reads the next one (`rayon::join`), so
-//! neither the cores nor the disk wait for each other and at most two chunks are ever held. The
-//! buffers of both chunks are reused from one chunk to the next. A line longer than a case file
-//! may be ([`case::MAX_CASE_BYTES`]) is skipped without being held and reported as an error.
-//!
-//! Each line is read straight into [`crate::case::Raw`] and typed by the same conversion as
-//! `ruling eval` ([`case::case_from_raw`]); it is evaluated without explanations or `needs`, and
-//! the values of CONTRACT.md §5 are written from names quoted once per run. A bad line gives
-//! `{"line": N, "error": "…"}` and the rest go on.
+//! `ruling batch`: arguments, files and the progress bar around the batch engine
+//! ([`ruling::batch`]).
 
 use super::{load_rules, BAD_INPUT, OK};
-use crate::case::{self, close_world, read_json, Spare};
-use crate::check::{ConclusionKind, Program};
-use crate::diag::Diagnostic;
-use crate::eval::value::Value;
-use crate::eval::{evaluate_into, Options, Outcome};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
-use serde::Serialize;
+use ruling::batch::Batch;
+use ruling::rules::RulesSpec;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
-use std::path::Path;
+use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 
-/// Lines per chunk: enough to keep every core busy between two writes, few enough that the
-/// memory held stays small (two chunks of about 1.5 KB per case).
-pub const CHUNK_LINES: usize = 2048;
-/// Bytes per chunk, so that a file of long lines does not make the chunk large.
-pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
+pub(super) const AFTER: &str = "示例：\n  ruling batch 案件.jsonl > 结果.jsonl\n  ruling generate --count 1000 | ruling batch - --jobs 2\n  ruling batch 案件.jsonl --closed-world --output 结果.jsonl\n\n\
+每行输出 {\"line\": 行号, \"case\": 案件, \"conclusions\": {结论: 值}}；\n有误的行输出 {\"line\": 行号, \"error\": \"…\"}，其余各行照常处理；空行跳过。\n\n退出码：0 完成（含有误的行），2 无法打开输入或写入输出";
 
-/// What `ruling batch` was asked to do.
-#[derive(Debug, Clone)]
-pub struct Args<'a> {
-    /// The input file, or `-` for standard input.
-    pub input: &'a Path,
-    /// The output file; standard output when absent.
-    pub output: Option<&'a Path>,
-    /// `--closed-world`
-    pub closed_world: bool,
-    /// Worker threads; 0 is one per core.
-    pub jobs: usize,
+/// `ruling batch`
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// 输入文件（JSON Lines，每行一个案件）；- 表示标准输入
+    #[arg(value_name = "案件.jsonl")]
+    input: PathBuf,
+    /// 未填写的事实按封闭世界处理
+    #[arg(long)]
+    closed_world: bool,
+    /// 工作线程数（默认：处理器核心数）
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    jobs: usize,
+    /// 输出文件（默认：标准输出）
+    #[arg(long, value_name = "文件")]
+    output: Option<PathBuf>,
 }
 
-pub(super) fn run(rules_dir: Option<&Path>, args: &Args<'_>) -> i32 {
-    let (rules, program) = match load_rules(rules_dir) {
+pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
+    let rules = match load_rules(spec) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    eprintln!("规则集 {}（指纹 {}）", rules.origin, rules.fingerprint);
-    let (input, size): (Box<dyn Read + Send>, Option<u64>) = if args.input == Path::new("-") {
-        (Box::new(io::stdin()), None)
-    } else {
-        match File::open(args.input) {
-            Ok(f) => {
-                let size = f.metadata().ok().map(|m| m.len());
-                (Box::new(f), size)
+    eprintln!(
+        "规则集 {}（指纹 {}）",
+        rules.set().origin,
+        rules.set().fingerprint
+    );
+    // The input first: nothing is created or truncated before it is known to be readable.
+    let (input, size, identity): (Box<dyn Read + Send>, Option<u64>, Option<FileId>) =
+        if args.input.as_path() == Path::new("-") {
+            (Box::new(io::stdin()), None, stdin_identity())
+        } else {
+            match open_input(&args.input) {
+                Ok((f, meta)) => (Box::new(f), Some(meta.len()), Some(FileId::of(&meta))),
+                Err(message) => {
+                    eprintln!("{message}");
+                    return BAD_INPUT;
+                }
             }
-            Err(e) => {
-                eprintln!("无法打开输入文件“{}”：{e}", args.input.display());
-                return BAD_INPUT;
-            }
-        }
-    };
-    let output: Box<dyn Write + Send> = match args.output {
-        Some(path) => match File::create(path) {
-            Ok(f) => Box::new(f),
-            Err(e) => {
-                eprintln!("无法写入输出文件“{}”：{e}", path.display());
+        };
+    let mut output = match args.output.as_deref() {
+        Some(path) => match Output::file(path, identity) {
+            Ok(o) => o,
+            Err(message) => {
+                eprintln!("{message}");
                 return BAD_INPUT;
             }
         },
-        None => Box::new(io::stdout()),
+        None => Output::Stdout,
     };
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs)
-        .build()
-    {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let jobs = if args.jobs > cores {
+        eprintln!(
+            "提示：--jobs {} 超过本机处理器核心数，按 {cores} 个工作线程运行",
+            args.jobs
+        );
+        cores
+    } else {
+        args.jobs
+    };
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
         Ok(p) => p,
         Err(e) => {
             eprintln!("无法启动工作线程：{e}");
             return BAD_INPUT;
         }
     };
-    let batch = Batch::new(&program, args.closed_world);
+    let batch = Batch::new(&rules, args.closed_world);
     let progress = progress_bar(size);
     let mut reader = BufReader::with_capacity(1 << 20, input);
-    let mut writer = BufWriter::with_capacity(1 << 20, output);
-    let result = pool.install(|| batch.stream(&mut reader, &mut writer, &progress));
+    let mut writer = BufWriter::with_capacity(1 << 20, output.writer());
+    let report = |bytes: u64, cases: u64| {
+        progress.inc(bytes);
+        progress.set_message(format!("已处理 {cases} 个案件"));
+    };
+    let result = pool.install(|| batch.stream(&mut reader, &mut writer, &report));
     let result = result.and_then(|()| writer.flush());
+    drop(writer);
     progress.finish_and_clear();
-    match result {
+    match result.and_then(|()| output.finish()) {
         Ok(()) => OK,
         // A reader that stops early (`| head`) is not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => OK,
         Err(e) => {
-            eprintln!("批量处理中断：{e}");
+            eprintln!("写入失败：{e}（批量处理中断；输出文件未改动）");
             BAD_INPUT
+        }
+    }
+}
+
+/// A file's identity (device and inode on Unix), to tell that two paths are one file whatever
+/// links lead to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt as _;
+        FileId(meta.dev(), meta.ino())
+    }
+
+    #[cfg(not(unix))]
+    fn of(meta: &std::fs::Metadata) -> FileId {
+        // Without inode numbers, size and modification time stand in (a same-path check is
+        // made as well).
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as u64);
+        FileId(meta.len(), modified)
+    }
+}
+
+/// What standard input is, when it is a file (`ruling batch - < F`).
+fn stdin_identity() -> Option<FileId> {
+    let meta = std::fs::metadata("/dev/stdin").ok()?;
+    meta.is_file().then(|| FileId::of(&meta))
+}
+
+/// Opens the input; a folder or a missing file is refused with the fix.
+fn open_input(path: &Path) -> Result<(File, std::fs::Metadata), String> {
+    let shown = path.display();
+    let file = File::open(path).map_err(|e| format!("无法打开输入文件“{shown}”：{e}"))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("无法打开输入文件“{shown}”：{e}"))?;
+    if meta.is_dir() {
+        return Err(format!(
+            "输入“{shown}”是目录，不是 JSON Lines 文件\n提示：请给出每行一个 JSON 案件的文件；评估目录中的案件文件用 ruling eval 或 ruling impact"
+        ));
+    }
+    Ok((file, meta))
+}
+
+/// Where results go: standard output (streamed), or a file written through a temporary file
+/// in its folder that replaces it only when the whole batch has been written.
+enum Output {
+    Stdout,
+    File {
+        tmp: tempfile::NamedTempFile,
+        path: PathBuf,
+    },
+}
+
+impl Output {
+    /// Prepares writing to `path`, refusing the input itself (by identity, links included).
+    fn file(path: &Path, input: Option<FileId>) -> Result<Output, String> {
+        let shown = path.display();
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.is_dir() {
+                return Err(format!(
+                    "输出“{shown}”是目录\n提示：--output 须是一个文件的路径"
+                ));
+            }
+            if input == Some(FileId::of(&meta)) {
+                return Err(format!(
+                    "输出文件“{shown}”就是输入文件：写入会毁掉输入\n提示：请为结果另选一个文件名，例如 结果.jsonl"
+                ));
+            }
+        }
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".ruling-batch-")
+            .suffix(".tmp")
+            .tempfile_in(&folder)
+            .map_err(|e| format!("无法写入输出文件“{shown}”：{e}"))?;
+        Ok(Output::File {
+            tmp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn writer(&mut self) -> Box<dyn Write + Send + '_> {
+        match self {
+            Output::Stdout => Box::new(io::stdout()),
+            Output::File { tmp, .. } => Box::new(tmp.as_file_mut()),
+        }
+    }
+
+    /// Puts the written file in place (standard output: flushes it).
+    fn finish(self) -> io::Result<()> {
+        match self {
+            Output::Stdout => io::stdout().flush(),
+            Output::File { tmp, path } => {
+                tmp.as_file().sync_all()?;
+                // The result gets the permissions the file it replaces had, or the usual ones
+                // of a new file (a temporary file is private to its owner).
+                match std::fs::metadata(&path) {
+                    Ok(meta) => tmp.as_file().set_permissions(meta.permissions())?,
+                    Err(_) => set_default_permissions(tmp.as_file())?,
+                }
+                tmp.persist(&path).map(drop).map_err(|e| e.error)
+            }
         }
     }
 }
@@ -121,426 +233,13 @@ fn progress_bar(size: Option<u64>) -> ProgressBar {
     bar
 }
 
-/// One input line and its result.
-#[derive(Debug, Default)]
-struct Slot {
-    /// 1-based line number in the input.
-    number: u64,
-    /// The line, without its line break (empty when it was too long to keep).
-    text: Vec<u8>,
-    /// The line exceeded [`case::MAX_CASE_BYTES`] and was not kept.
-    too_long: bool,
-    /// The JSON result, with its line break.
-    result: Vec<u8>,
+#[cfg(unix)]
+fn set_default_permissions(file: &File) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    file.set_permissions(std::fs::Permissions::from_mode(0o644))
 }
 
-/// A chunk of lines; its slots (and their buffers) are reused from one chunk to the next.
-#[derive(Debug, Default)]
-struct Chunk {
-    slots: Vec<Slot>,
-    /// How many slots are in use.
-    len: usize,
-    /// Input bytes consumed, blank lines included (for the progress bar).
-    bytes: u64,
-    /// The input ended while filling this chunk.
-    eof: bool,
-}
-
-impl Chunk {
-    /// Fills the chunk with up to [`CHUNK_LINES`] non-blank lines.
-    fn fill(&mut self, reader: &mut impl BufRead, line_number: &mut u64) -> io::Result<()> {
-        self.len = 0;
-        self.bytes = 0;
-        self.eof = false;
-        let mut kept = 0usize;
-        while self.len < CHUNK_LINES && kept < CHUNK_BYTES {
-            if self.slots.len() == self.len {
-                self.slots.push(Slot::default());
-            }
-            let Some(slot) = self.slots.get_mut(self.len) else {
-                break;
-            };
-            let (read, too_long) = read_line(reader, &mut slot.text)?;
-            if read == 0 {
-                self.eof = true;
-                break;
-            }
-            *line_number += 1;
-            self.bytes += read as u64;
-            if !too_long && slot.text.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            slot.number = *line_number;
-            slot.too_long = too_long;
-            kept += slot.text.len();
-            self.len += 1;
-        }
-        Ok(())
-    }
-
-    fn in_use(&mut self) -> &mut [Slot] {
-        let len = self.len.min(self.slots.len());
-        self.slots.get_mut(..len).unwrap_or_default()
-    }
-
-    fn write(&mut self, out: &mut impl Write) -> io::Result<()> {
-        for slot in self.in_use() {
-            out.write_all(&slot.result)?;
-            // A buffer that once held a huge line should not stay huge.
-            if slot.text.capacity() > 1 << 20 {
-                slot.text = Vec::new();
-            }
-            if slot.result.capacity() > 1 << 20 {
-                slot.result = Vec::new();
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Reads one line into `buf` (without its line break), keeping at most
-/// [`case::MAX_CASE_BYTES`]; a longer line is consumed and reported as too long. Gives the bytes
-/// consumed (0 at the end of the input).
-fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<(usize, bool)> {
-    buf.clear();
-    let limit = case::MAX_CASE_BYTES as u64 + 1;
-    let mut read = reader.by_ref().take(limit).read_until(b'\n', buf)?;
-    let ended = buf.last() == Some(&b'\n');
-    let too_long = !ended && buf.len() as u64 >= limit;
-    if too_long {
-        buf.clear();
-        // Skip the rest of the line without keeping it.
-        loop {
-            let (done, used) = {
-                let available = reader.fill_buf()?;
-                if available.is_empty() {
-                    (true, 0)
-                } else {
-                    match available.iter().position(|&b| b == b'\n') {
-                        Some(i) => (true, i + 1),
-                        None => (false, available.len()),
-                    }
-                }
-            };
-            reader.consume(used);
-            read += used;
-            if done {
-                break;
-            }
-        }
-    }
-    while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-        buf.pop();
-    }
-    Ok((read, too_long))
-}
-
-/// A compiled program ready to evaluate lines of a batch.
-#[derive(Debug)]
-pub struct Batch<'p> {
-    program: &'p Program,
-    closed_world: bool,
-    json: Names,
-}
-
-/// What one worker thread reuses from case to case.
-#[derive(Debug, Default)]
-pub struct Worker {
-    outcome: Outcome,
-    /// Buffers for reading lines.
-    spare: Spare,
-    /// Members of a set conclusion, in output order.
-    members: Vec<u32>,
-}
-
-impl<'p> Batch<'p> {
-    /// Prepares a batch over a program; `closed_world` applies to every case.
-    pub fn new(program: &'p Program, closed_world: bool) -> Batch<'p> {
-        Batch {
-            program,
-            closed_world,
-            json: Names::new(program),
-        }
-    }
-
-    /// Evaluates every line of `input` and writes one result line per case to `output`, in
-    /// input order, on the threads of the current rayon pool.
-    pub fn stream(
-        &self,
-        input: &mut (impl BufRead + Send),
-        output: &mut (impl Write + Send),
-        progress: &ProgressBar,
-    ) -> io::Result<()> {
-        let mut line_number = 0u64;
-        let mut cases = 0u64;
-        let mut current = Chunk::default();
-        let mut previous = Chunk::default();
-        current.fill(input, &mut line_number)?;
-        loop {
-            let done = current.eof;
-            let work = &mut current;
-            let (_, io) = rayon::join(
-                || self.evaluate_chunk(work),
-                || -> io::Result<Chunk> {
-                    previous.write(output)?;
-                    if done {
-                        previous.len = 0;
-                    } else {
-                        previous.fill(input, &mut line_number)?;
-                    }
-                    Ok(std::mem::take(&mut previous))
-                },
-            );
-            let next = io?;
-            cases += current.len as u64;
-            progress.inc(current.bytes);
-            progress.set_message(format!("已处理 {cases} 个案件"));
-            previous = std::mem::replace(&mut current, next);
-            if done {
-                break;
-            }
-        }
-        // `previous` holds the last evaluated chunk; `current` is empty.
-        previous.write(output)?;
-        Ok(())
-    }
-
-    fn evaluate_chunk(&self, chunk: &mut Chunk) {
-        // Small jobs (under a millisecond each), so that the threads finish a chunk together and
-        // the thread that was reading and writing catches up.
-        chunk
-            .in_use()
-            .par_iter_mut()
-            .with_max_len(64)
-            .for_each_init(Worker::default, |worker, slot| {
-                slot.result.clear();
-                if slot.too_long {
-                    let message = format!(
-                        "这一行超过 {} MiB，未处理",
-                        case::MAX_CASE_BYTES / 1024 / 1024
-                    );
-                    error_line(&mut slot.result, slot.number, &message);
-                } else {
-                    self.line(worker, slot.number, &slot.text, &mut slot.result);
-                }
-            });
-    }
-
-    /// Evaluates one input line (the JSON text of one case) and appends its result line to
-    /// `out`.
-    pub fn line(&self, worker: &mut Worker, number: u64, text: &[u8], out: &mut Vec<u8>) {
-        // Straight from the bytes into `Raw`: serde_json checks the UTF-8 of strings as it
-        // reads them, and nothing else may be non-ASCII in valid JSON.
-        let raw = match read_json(text, &mut worker.spare) {
-            Ok(raw) => raw,
-            Err(e) => return error_line(out, number, &json_error(&e)),
-        };
-        let case = case::case_from_raw(self.program, &raw);
-        worker.spare.recycle(raw);
-        let case = match case {
-            Ok(c) => c,
-            Err(diags) => return error_line(out, number, &messages(&diags)),
-        };
-        let mut facts = case.facts;
-        if self.closed_world || case.closed_world {
-            close_world(self.program, &mut facts);
-        }
-        evaluate_into(
-            self.program,
-            &facts,
-            Options::default(),
-            &mut worker.outcome,
-        );
-        self.json.result(
-            self.program,
-            number,
-            case.id.as_deref(),
-            &worker.outcome,
-            &mut worker.members,
-            out,
-        );
-    }
-}
-
-/// The JSON texts of a program's names, escaped and quoted once for the whole batch, so that
-/// writing a result copies bytes. The values are those of CONTRACT.md §5, as
-/// [`crate::report::conclusion_value`] gives them (the tests hold the two to the same output).
-#[derive(Debug)]
-struct Names {
-    /// `"名称":` of each conclusion.
-    conclusions: Vec<Vec<u8>>,
-    /// Each enumeration's words, quoted.
-    words: Vec<Vec<Vec<u8>>>,
-    /// Each citation, quoted, and its place in sorted order.
-    cites: Vec<Vec<u8>>,
-    cite_rank: Vec<u32>,
-    /// Each text, quoted, and its place in sorted order.
-    texts: Vec<Vec<u8>>,
-    text_rank: Vec<u32>,
-}
-
-fn quoted(s: &str) -> Vec<u8> {
-    serde_json::to_vec(s).unwrap_or_else(|_| b"\"\"".to_vec())
-}
-
-/// The place of each string in sorted order (results list set members sorted as text).
-fn ranks(strings: &[String]) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..strings.len()).collect();
-    order.sort_by(|a, b| strings.get(*a).cmp(&strings.get(*b)));
-    let mut rank = vec![0u32; strings.len()];
-    for (place, i) in order.into_iter().enumerate() {
-        if let Some(r) = rank.get_mut(i) {
-            *r = u32::try_from(place).unwrap_or(u32::MAX);
-        }
-    }
-    rank
-}
-
-impl Names {
-    fn new(program: &Program) -> Names {
-        let cites: Vec<String> = (0..program.citations.len())
-            .map(|i| program.cite(u32::try_from(i).unwrap_or(u32::MAX)))
-            .collect();
-        Names {
-            conclusions: program
-                .conclusions
-                .iter()
-                .map(|c| {
-                    let mut k = quoted(&c.name);
-                    k.push(b':');
-                    k
-                })
-                .collect(),
-            words: program
-                .enums
-                .iter()
-                .map(|e| e.words.iter().map(|w| quoted(w)).collect())
-                .collect(),
-            cite_rank: ranks(&cites),
-            cites: cites.iter().map(|c| quoted(c)).collect(),
-            text_rank: ranks(&program.texts),
-            texts: program.texts.iter().map(|t| quoted(t)).collect(),
-        }
-    }
-
-    /// Appends `{"line":…,"case":…,"conclusions":{…}}` and a line break.
-    fn result(
-        &self,
-        program: &Program,
-        line: u64,
-        case: Option<&str>,
-        outcome: &Outcome,
-        members: &mut Vec<u32>,
-        out: &mut Vec<u8>,
-    ) {
-        // Writing into a Vec cannot fail.
-        let _ = write!(out, "{{\"line\":{line},\"case\":");
-        let _ = serde_json::to_writer(&mut *out, &case);
-        out.extend_from_slice(b",\"conclusions\":{");
-        for (c, def) in program.conclusions.iter().enumerate() {
-            if c > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(
-                self.conclusions
-                    .get(c)
-                    .map_or(&b"\"?\":"[..], Vec::as_slice),
-            );
-            let value = outcome.values.get(c).unwrap_or(&Value::Unknown);
-            match (def.kind, value) {
-                (ConclusionKind::Tri, Value::Bool(true)) => out.extend_from_slice(b"true"),
-                (ConclusionKind::Tri, Value::Bool(false)) => out.extend_from_slice(b"false"),
-                (ConclusionKind::Word(e), Value::Word(w)) => {
-                    let word = self.words.get(e).and_then(|ws| ws.get(usize::from(*w)));
-                    out.extend_from_slice(word.map_or(&b"\"?\""[..], Vec::as_slice));
-                }
-                (ConclusionKind::Cites, Value::Ids(ids)) => {
-                    set(out, members, ids, &self.cites, &self.cite_rank);
-                }
-                (ConclusionKind::Texts, Value::Ids(ids)) => {
-                    set(out, members, ids, &self.texts, &self.text_rank);
-                }
-                _ => out.extend_from_slice(b"null"),
-            }
-        }
-        out.push(b'}');
-        if !outcome.errors.is_empty() {
-            out.extend_from_slice(b",\"errors\":[");
-            for (i, e) in outcome.errors.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(&quoted(&e.message));
-            }
-            out.push(b']');
-        }
-        out.extend_from_slice(b"}\n");
-    }
-}
-
-/// A set conclusion as a JSON array of its members' texts, sorted as text.
-fn set(out: &mut Vec<u8>, members: &mut Vec<u32>, ids: &[u32], texts: &[Vec<u8>], rank: &[u32]) {
-    members.clear();
-    members.extend(ids.iter().copied().filter(|i| (*i as usize) < texts.len()));
-    members.sort_unstable_by_key(|i| rank.get(*i as usize).copied().unwrap_or(u32::MAX));
-    out.push(b'[');
-    for (n, i) in members.iter().enumerate() {
-        if n > 0 {
-            out.push(b',');
-        }
-        if let Some(t) = texts.get(*i as usize) {
-            out.extend_from_slice(t);
-        }
-    }
-    out.push(b']');
-}
-
-/// The result line of a bad line.
-#[derive(Serialize)]
-struct ErrorResult<'a> {
-    line: u64,
-    error: &'a str,
-}
-
-fn error_line(out: &mut Vec<u8>, line: u64, error: &str) {
-    write_json(out, &ErrorResult { line, error });
-}
-
-fn write_json(out: &mut Vec<u8>, value: &impl Serialize) {
-    if serde_json::to_writer(&mut *out, value).is_err() {
-        // Serialising these plain structures cannot fail; keep the line well-formed anyway.
-        out.clear();
-        out.extend_from_slice(b"{}");
-    }
-    out.push(b'\n');
-}
-
-/// A line that is not JSON: where, and serde_json's own words for what (without its
-/// "at line 1 column N", which the line number and column already say).
-fn json_error(e: &serde_json::Error) -> String {
-    let detail = e.to_string();
-    let detail = detail
-        .rsplit_once(" at line ")
-        .map_or(detail.as_str(), |(d, _)| d);
-    let what = if e.is_eof() {
-        "JSON 不完整"
-    } else {
-        "JSON 格式错误"
-    };
-    format!(
-        "{what}（第 {} 列）：{detail}（请检查引号、逗号和括号是否成对）",
-        e.column()
-    )
-}
-
-/// The problems of a case line as one message: each problem with its fix.
-fn messages(diags: &[Diagnostic]) -> String {
-    diags
-        .iter()
-        .map(|d| match &d.help {
-            Some(help) => format!("{}（{help}）", d.message),
-            None => d.message.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join("；")
+#[cfg(not(unix))]
+fn set_default_permissions(_: &File) -> io::Result<()> {
+    Ok(())
 }

@@ -1,40 +1,34 @@
 //! `ruling check`: parse and check every rule file; print every problem.
 
 use super::{OK, PROBLEMS};
-use crate::diag;
-use crate::ruleset;
-use crate::source::Sources;
-use std::path::Path;
+use ruling::diag;
+use ruling::rules::{Rules, RulesSpec};
 
-pub(super) fn run(dir: Option<&Path>) -> i32 {
-    let rules = match ruleset::locate(dir) {
-        Ok(r) => r,
-        Err(diags) => {
-            eprint!("{}", diag::render(&diags, &Sources::default()));
-            return PROBLEMS;
-        }
-    };
-    let (program, diags) = ruleset::compile(&rules);
-    if !diags.is_empty() {
-        eprint!("{}", diag::render(&diags, &rules.sources));
-    }
-    match program {
-        Some(p) => {
+pub(super) fn run(spec: &RulesSpec) -> i32 {
+    match Rules::load(spec) {
+        Ok(rules) => {
+            let (set, p) = (rules.set(), rules.program());
+            if !rules.warnings().is_empty() {
+                eprint!("{}", diag::render(rules.warnings(), &set.sources));
+            }
             println!(
                 "规则集 {}（指纹 {}）：{} 个文件，{} 条事实，{} 个参数，{} 个结论，{} 条规则，{} 个示例，检查通过。",
-                rules.origin,
-                rules.fingerprint,
-                rules.sources.files.len(),
+                set.origin,
+                set.fingerprint,
+                set.sources.files.len(),
                 p.facts.len(),
                 p.params.len(),
                 p.conclusions.len(),
                 p.rules.len(),
-                p.examples.len()
+                rules.examples().len()
             );
             OK
         }
-        None => {
-            eprintln!("规则集 {} 有错误，未通过检查。", rules.origin);
+        Err(rejected) => {
+            eprint!("{}", diag::render(&rejected.diagnostics, &rejected.sources));
+            if !rejected.sources.files.is_empty() {
+                eprintln!("规则集 {} 有错误，未通过检查。", rejected.origin);
+            }
             PROBLEMS
         }
     }

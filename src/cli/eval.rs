@@ -1,28 +1,38 @@
 //! `ruling eval`: evaluate case files and print the reports.
 
-use super::{load_case, load_rules, print_plain, Format, BAD_INPUT, OK};
-use crate::case::close_world;
-use crate::check::Program;
-use crate::diag;
-use crate::eval::{evaluate, Options};
-use crate::report::{self, Report, RulesInfo};
-use crate::ruleset::RuleSet;
+use super::{load_rules, print_plain, Format, BAD_INPUT, OK};
+use ruling::case;
+use ruling::diag;
+use ruling::report::{self, Report};
+use ruling::rules::{Options, Rules, RulesSpec};
 use std::path::{Path, PathBuf};
 
-pub(super) fn run(
-    dir: Option<&Path>,
-    cases: &[PathBuf],
+pub(super) const AFTER: &str = "示例：\n  ruling eval examples/学生出租银行卡.toml\n  ruling eval 案件.json --format json\n  ruling eval 案件.toml --closed-world\n\n\
+未填写的事实视为“未知”，相关结论为“待定”并列出尚需查明的事实；\n--closed-world 则把未填写的布尔事实视为否、数额视为零。\n\n退出码：0 成功，2 案件文件有误";
+
+/// `ruling eval`
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// 案件文件
+    #[arg(required = true, value_name = "案件文件")]
+    cases: Vec<PathBuf>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// 未填写的布尔事实视为否，整数和金额视为零，集合和列表视为空
+    #[arg(long)]
     closed_world: bool,
-) -> i32 {
-    let (rules, program) = match load_rules(dir) {
+}
+
+pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
+    let rules = match load_rules(spec) {
         Ok(x) => x,
         Err(code) => return code,
     };
     let mut code = OK;
     let mut reports = Vec::new();
-    for path in cases {
-        match evaluate_file(&rules, &program, path, closed_world) {
+    for path in &args.cases {
+        match evaluate_file(&rules, path, args.closed_world) {
             Ok(r) => {
                 if !r.errors.is_empty() {
                     code = BAD_INPUT;
@@ -32,7 +42,7 @@ pub(super) fn run(
             Err(()) => code = BAD_INPUT,
         }
     }
-    match format {
+    match args.format {
         Format::Json if reports.is_empty() => {}
         Format::Json => {
             let docs: Vec<serde_json::Value> = reports.iter().map(report::to_json).collect();
@@ -48,7 +58,7 @@ pub(super) fn run(
                 if i > 0 {
                     println!("\n{}\n", "─".repeat(40));
                 }
-                let text = match format {
+                let text = match args.format {
                     Format::Markdown => report::to_markdown(r),
                     _ => report::to_text(r),
                 };
@@ -60,34 +70,21 @@ pub(super) fn run(
 }
 
 /// Reads, evaluates and builds the report of one case file; problems are printed.
-pub(super) fn evaluate_file(
-    rules: &RuleSet,
-    program: &Program,
-    path: &Path,
-    closed_world: bool,
-) -> Result<Report, ()> {
-    let case = load_case(program, path).map_err(|d| print_plain(&d))?;
-    let closed = closed_world || case.closed_world;
-    let mut facts = case.facts.clone();
-    if closed {
-        close_world(program, &mut facts);
+fn evaluate_file(rules: &Rules, path: &Path, closed_world: bool) -> Result<Report, ()> {
+    let mut case = case::read_file(rules.program(), path).map_err(|d| print_plain(&d))?;
+    if case.id.is_none() {
+        case.id = Some(stem(path));
     }
-    let outcome = evaluate(program, &facts, Options { needs: true });
-    let mut report = report::build(
-        program,
-        RulesInfo::of(rules),
-        case.id.or_else(|| Some(stem(path))),
-        &facts,
-        &outcome,
-        closed,
-    );
-    report::mark_presumed(&mut report, program, &case.facts);
-    if !outcome.errors.is_empty() {
-        let rendered = diag::render(&outcome.errors, &program.sources);
+    let options = Options {
+        closed_world,
+        needs: true,
+    };
+    let evaluated = rules.evaluate(&case, options);
+    if !evaluated.outcome.errors.is_empty() {
+        let rendered = diag::render(&evaluated.outcome.errors, &rules.program().sources);
         eprint!("{}：\n{rendered}", path.display());
-        report.errors = outcome.errors.iter().map(|d| d.message.clone()).collect();
     }
-    Ok(report)
+    Ok(report::build(&evaluated))
 }
 
 fn stem(path: &Path) -> String {

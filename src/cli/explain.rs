@@ -1,17 +1,36 @@
 //! `ruling explain`: the derivation tree of one conclusion.
 
-use super::{load_case, load_rules, print_plain, BAD_INPUT, OK};
-use crate::case::close_world;
-use crate::diag::{did_you_mean, Code, Diagnostic};
-use crate::eval::{evaluate, Options};
-use crate::report;
-use std::path::Path;
+use super::{load_rules, print_plain, BAD_INPUT, OK};
+use ruling::case;
+use ruling::diag::{did_you_mean, Code, Diagnostic};
+use ruling::report;
+use ruling::rules::{Options, RulesSpec};
+use std::path::PathBuf;
 
-pub(super) fn run(dir: Option<&Path>, path: &Path, conclusion: &str, closed_world: bool) -> i32 {
-    let (rules, program) = match load_rules(dir) {
+pub(super) const AFTER: &str =
+    "示例：\n  ruling explain examples/学生出租银行卡.toml 情节严重\n\n退出码：0 成功，2 案件文件或结论名称有误";
+
+/// `ruling explain`
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// 案件文件
+    #[arg(value_name = "案件文件")]
+    case: PathBuf,
+    /// 结论名称，如 情节严重
+    #[arg(value_name = "结论")]
+    conclusion: String,
+    /// 未填写的事实按封闭世界处理
+    #[arg(long)]
+    closed_world: bool,
+}
+
+pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
+    let rules = match load_rules(spec) {
         Ok(x) => x,
         Err(code) => return code,
     };
+    let program = rules.program();
+    let conclusion = args.conclusion.as_str();
     let Some(&c) = program.conclusion_index.get(conclusion) else {
         let names = program.conclusions.iter().map(|c| c.name.as_str());
         let help = match did_you_mean(conclusion, names) {
@@ -33,22 +52,25 @@ pub(super) fn run(dir: Option<&Path>, path: &Path, conclusion: &str, closed_worl
         .with_help(help)]);
         return BAD_INPUT;
     };
-    let case = match load_case(&program, path) {
+    let case = match case::read_file(program, &args.case) {
         Ok(c) => c,
         Err(d) => {
             print_plain(&d);
             return BAD_INPUT;
         }
     };
-    let mut facts = case.facts;
-    let closed = closed_world || case.closed_world;
-    if closed {
-        close_world(&program, &mut facts);
-    }
-    let outcome = evaluate(&program, &facts, Options { needs: true });
+    let options = Options {
+        closed_world: args.closed_world,
+        needs: true,
+    };
+    let evaluated = rules.evaluate(&case, options);
     println!("案件：{}", case.id.as_deref().unwrap_or("（未编号）"));
-    println!("规则集：{}（指纹 {}）", rules.origin, rules.fingerprint);
+    println!(
+        "规则集：{}（指纹 {}）",
+        rules.set().origin,
+        rules.set().fingerprint
+    );
     println!();
-    print!("{}", report::explain(&program, &facts, &outcome, c));
+    print!("{}", report::explain(&evaluated, c));
     OK
 }

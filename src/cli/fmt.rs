@@ -6,14 +6,30 @@
 //! and for any file with a syntax error, the original is left as it was.
 
 use super::{BAD_INPUT, OK, PROBLEMS};
-use crate::diag::{self, Code, Diagnostic};
-use crate::format::format_source;
-use crate::source::Sources;
+use ruling::diag::{self, Code, Diagnostic};
+use ruling::format::format_source;
+use ruling::rules::RulesSpec;
+use ruling::source::Sources;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-pub(super) fn run(dir: Option<&Path>, files: &[PathBuf], check: bool) -> i32 {
-    let targets = match targets(dir, files) {
+pub(super) const AFTER: &str = "示例：\n  ruling fmt                       格式化 ./rules 下的全部规则文件\n  ruling fmt --check               只检查，列出需要格式化的文件\n  ruling fmt --rules 我的规则/\n  ruling fmt rules/意见6-情节严重.rule\n\n\
+有语法错误的文件只报告错误，不改动。写入时先写临时文件再整体替换，出错时原文件不变。\n\n退出码：0 成功，1 有文件需要格式化（--check）或有文件有错误，2 用法错误";
+
+/// `ruling fmt`
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// 只检查不改写；有文件需要格式化时退出码为 1
+    #[arg(long)]
+    check: bool,
+    /// 规则文件或目录（默认：--rules 指定的目录或 ./rules）
+    #[arg(value_name = "规则文件")]
+    files: Vec<PathBuf>,
+}
+
+pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
+    let (files, check) = (&args.files, args.check);
+    let targets = match targets(spec.dir.as_deref(), files) {
         Ok(t) => t,
         Err(message) => {
             eprintln!("{message}");

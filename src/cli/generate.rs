@@ -1,17 +1,29 @@
 //! `ruling generate` (hidden): deterministic test cases as JSON lines, for benchmarks and load
-//! tests of `ruling batch`. See [`crate::generate`].
+//! tests of `ruling batch`. See [`ruling::generate`].
 
 use super::{load_rules, BAD_INPUT, OK};
-use crate::generate::cases;
+use ruling::generate::cases;
+use ruling::rules::RulesSpec;
 use std::io::{self, BufWriter, Write};
 
-pub(super) fn run(rules_dir: Option<&std::path::Path>, count: u64, seed: u64) -> i32 {
-    let (_, program) = match load_rules(rules_dir) {
+/// `ruling generate`
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// 案件数
+    #[arg(long, default_value_t = 1000)]
+    count: u64,
+    /// 随机种子：相同的种子生成相同的案件
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
+    let rules = match load_rules(spec) {
         Ok(x) => x,
         Err(code) => return code,
     };
     let mut out = BufWriter::new(io::stdout().lock());
-    for line in cases(&program, count, seed) {
+    for line in cases(rules.program(), args.count, args.seed) {
         if let Err(e) = writeln!(out, "{line}") {
             return if e.kind() == io::ErrorKind::BrokenPipe {
                 OK

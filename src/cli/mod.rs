@@ -1,9 +1,8 @@
 //! The command line: one file per subcommand; this file holds the argument definitions and
 //! what the subcommands share (choosing and compiling the rule set, reading case files).
 
-pub mod batch;
+mod batch;
 mod check;
-mod coverage;
 mod eval;
 mod explain;
 mod fmt;
@@ -11,13 +10,11 @@ mod generate;
 mod impact;
 mod test;
 
-use crate::case::{self, Case};
-use crate::check::Program;
-use crate::diag::{self, Diagnostic};
-use crate::ruleset::{self, RuleSet};
-use crate::source::Sources;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::path::{Path, PathBuf};
+use ruling::diag::{self, Diagnostic};
+use ruling::rules::{Rules, RulesSpec};
+use ruling::source::Sources;
+use std::path::PathBuf;
 
 /// Exit code: success.
 pub const OK: i32 = 0;
@@ -49,6 +46,9 @@ pub struct Cli {
     /// 规则文件所在目录（默认：./rules，没有则用内置规则）
     #[arg(long, global = true, value_name = "目录")]
     pub rules: Option<PathBuf>,
+    /// 修订目录：其中的规则文件替换基础规则集中同名的文件，新文件加入规则集（可写多次）
+    #[arg(long, global = true, value_name = "目录")]
+    pub amend: Vec<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -73,101 +73,23 @@ enum Command {
     )]
     Check,
     /// 评估案件文件（.toml 或 .json），输出每个结论、理由和条文
-    #[command(
-        after_help = "示例：\n  ruling eval examples/学生出租银行卡.toml\n  ruling eval 案件.json --format json\n  ruling eval 案件.toml --closed-world\n\n\
-未填写的事实视为“未知”，相关结论为“待定”并列出尚需查明的事实；\n--closed-world 则把未填写的布尔事实视为否、数额视为零。\n\n退出码：0 成功，2 案件文件有误"
-    )]
-    Eval {
-        /// 案件文件
-        #[arg(required = true, value_name = "案件文件")]
-        cases: Vec<PathBuf>,
-        /// 输出格式
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// 未填写的布尔事实视为否，整数和金额视为零，集合和列表视为空
-        #[arg(long)]
-        closed_world: bool,
-    },
+    #[command(after_help = eval::AFTER)]
+    Eval(eval::Args),
     /// 说明一个结论的推导过程：哪些规则成立、不成立或被排除，依据哪些事实
-    #[command(
-        after_help = "示例：\n  ruling explain examples/学生出租银行卡.toml 情节严重\n\n退出码：0 成功，2 案件文件或结论名称有误"
-    )]
-    Explain {
-        /// 案件文件
-        #[arg(value_name = "案件文件")]
-        case: PathBuf,
-        /// 结论名称，如 情节严重
-        #[arg(value_name = "结论")]
-        conclusion: String,
-        /// 未填写的事实按封闭世界处理
-        #[arg(long)]
-        closed_world: bool,
-    },
+    #[command(after_help = explain::AFTER)]
+    Explain(explain::Args),
     /// 运行规则文件中的示例和案例库（tests/cases），逐一比对预期结论
-    #[command(
-        after_help = "示例：\n  ruling test\n  ruling test tests/cases/意见6-1-本人账户三个-30万.toml\n  ruling test --coverage\n\n退出码：0 全部通过，1 有失败"
-    )]
-    Test {
-        /// 案件文件或目录（默认：tests/cases，如存在）
-        #[arg(value_name = "路径")]
-        paths: Vec<PathBuf>,
-        /// 另外报告规则覆盖：按条文列出哪些规则被案件触发、从未触发或始终待定
-        #[arg(long)]
-        coverage: bool,
-    },
+    #[command(after_help = test::AFTER)]
+    Test(test::Args),
     /// 批量评估：每行一个 JSON 案件，每行输出一个结果，顺序与输入一致，使用全部处理器核心
-    #[command(
-        after_help = "示例：\n  ruling batch 案件.jsonl > 结果.jsonl\n  ruling generate --count 1000 | ruling batch - --jobs 2\n  ruling batch 案件.jsonl --closed-world --output 结果.jsonl\n\n\
-每行输出 {\"line\": 行号, \"case\": 案件, \"conclusions\": {结论: 值}}；\n有误的行输出 {\"line\": 行号, \"error\": \"…\"}，其余各行照常处理；空行跳过。\n\n退出码：0 完成（含有误的行），2 无法打开输入或写入输出"
-    )]
-    Batch {
-        /// 输入文件（JSON Lines，每行一个案件）；- 表示标准输入
-        #[arg(value_name = "案件.jsonl")]
-        input: PathBuf,
-        /// 未填写的事实按封闭世界处理
-        #[arg(long)]
-        closed_world: bool,
-        /// 工作线程数（默认：处理器核心数）
-        #[arg(long, value_name = "N", default_value_t = 0)]
-        jobs: usize,
-        /// 输出文件（默认：标准输出）
-        #[arg(long, value_name = "文件")]
-        output: Option<PathBuf>,
-    },
+    #[command(after_help = batch::AFTER)]
+    Batch(batch::Args),
     /// 把规则文件改写为统一格式（缩进、空格、子句顺序、标点），保留注释，不改变含义
-    #[command(
-        after_help = "示例：\n  ruling fmt                       格式化 ./rules 下的全部规则文件\n  ruling fmt --check               只检查，列出需要格式化的文件\n  ruling fmt --rules 我的规则/\n  ruling fmt rules/意见6-情节严重.rule\n\n\
-有语法错误的文件只报告错误，不改动。写入时先写临时文件再整体替换，出错时原文件不变。\n\n退出码：0 成功，1 有文件需要格式化（--check）或有文件有错误，2 用法错误"
-    )]
-    Fmt {
-        /// 只检查不改写；有文件需要格式化时退出码为 1
-        #[arg(long)]
-        check: bool,
-        /// 规则文件或目录（默认：--rules 指定的目录或 ./rules）
-        #[arg(value_name = "规则文件")]
-        files: Vec<PathBuf>,
-    },
+    #[command(after_help = fmt::AFTER)]
+    Fmt(fmt::Args),
     /// 修改规则的影响：同一批案件分别按原规则集（--base）和新规则集（--rules）评估，列出结论有变化的案件
-    #[command(
-        after_help = "示例：\n  ruling impact --base 原规则/ --rules rules/ tests/cases\n  ruling impact --base 原规则/ 案件.jsonl --format markdown > 影响.md\n\n\
-案件可以是 .toml、.json 文件，存放它们的目录（含子目录），或每行一个 JSON 案件的 .jsonl 文件。\n\
-逐件列出结论有变化的案件：每个结论的原值 → 新值，以及成立情况有变化的规则；结论不变的案件不列出。\n\n\
-退出码：0 成功，1 规则集有错误，2 有案件文件有误（其余案件照常报告）"
-    )]
-    Impact {
-        /// 原规则集的目录
-        #[arg(long, value_name = "目录")]
-        base: PathBuf,
-        /// 案件文件或目录
-        #[arg(required = true, value_name = "案件")]
-        cases: Vec<PathBuf>,
-        /// 输出格式
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// 未填写的事实按封闭世界处理
-        #[arg(long)]
-        closed_world: bool,
-    },
+    #[command(after_help = impact::AFTER)]
+    Impact(impact::Args),
     /// 语言服务器：经标准输入输出为编辑器提供诊断、悬停说明、跳转、补全、格式化和“运行示例”
     #[command(
         after_help = "示例：\n  ruling lsp                     由编辑器启动，不必手工运行\n  ruling lsp --rules 我的规则/    另外预先载入一个规则目录\n\n\
@@ -178,14 +100,7 @@ enum Command {
     Lsp,
     /// 生成测试用的案件（JSON Lines），供性能测试使用
     #[command(hide = true)]
-    Generate {
-        /// 案件数
-        #[arg(long, default_value_t = 1000)]
-        count: u64,
-        /// 随机种子：相同的种子生成相同的案件
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-    },
+    Generate(generate::Args),
 }
 
 /// Runs the command line and gives the exit code.
@@ -198,137 +113,34 @@ pub fn run() -> i32 {
             return code;
         }
     };
-    let rules = cli.rules.as_deref();
-    match cli.command {
-        Command::Check => check::run(rules),
-        Command::Eval {
-            cases,
-            format,
-            closed_world,
-        } => eval::run(rules, &cases, format, closed_world),
-        Command::Explain {
-            case,
-            conclusion,
-            closed_world,
-        } => explain::run(rules, &case, &conclusion, closed_world),
-        Command::Test { paths, coverage } => test::run(rules, &paths, coverage),
-        Command::Batch {
-            input,
-            closed_world,
-            jobs,
-            output,
-        } => batch::run(
-            rules,
-            &batch::Args {
-                input: &input,
-                output: output.as_deref(),
-                closed_world,
-                jobs,
-            },
-        ),
-        Command::Lsp => crate::lsp::run(rules),
-        Command::Generate { count, seed } => generate::run(rules, count, seed),
-        Command::Fmt { check, files } => fmt::run(rules, &files, check),
-        Command::Impact {
-            base,
-            cases,
-            format,
-            closed_world,
-        } => impact::run(
-            rules,
-            &impact::Args {
-                base: &base,
-                cases: &cases,
-                closed_world,
-                format,
-            },
-        ),
+    let rules = RulesSpec {
+        dir: cli.rules,
+        overlays: cli.amend,
+    };
+    match &cli.command {
+        Command::Check => check::run(&rules),
+        Command::Eval(args) => eval::run(&rules, args),
+        Command::Explain(args) => explain::run(&rules, args),
+        Command::Test(args) => test::run(&rules, args),
+        Command::Batch(args) => batch::run(&rules, args),
+        Command::Generate(args) => generate::run(&rules, args),
+        Command::Fmt(args) => fmt::run(&rules, args),
+        Command::Impact(args) => impact::run(&rules, args),
+        Command::Lsp => ruling::lsp::run(rules.dir.as_deref()),
     }
 }
 
-/// Reads and compiles the rule set; on errors prints them and gives the exit code.
-pub(crate) fn load_rules(dir: Option<&Path>) -> Result<(RuleSet, Program), i32> {
-    let rules = match ruleset::locate(dir) {
-        Ok(r) => r,
-        Err(diags) => {
-            eprint!("{}", diag::render(&diags, &Sources::default()));
-            return Err(PROBLEMS);
-        }
-    };
-    let (program, diags) = ruleset::compile(&rules);
-    match program {
-        Some(p) => Ok((rules, p)),
-        None => {
-            let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
-            eprint!("{}", diag::render(&errors, &rules.sources));
+/// Reads and checks the rule set; on errors prints them and gives the exit code.
+pub(crate) fn load_rules(spec: &RulesSpec) -> Result<Rules, i32> {
+    Rules::load(spec).map_err(|rejected| {
+        eprint!("{}", rejected.message());
+        if !rejected.sources.files.is_empty() {
             eprintln!(
                 "规则集“{}”有错误，请先用 ruling check 查看并改正。",
-                rules.origin
+                rejected.origin
             );
-            Err(PROBLEMS)
         }
-    }
-}
-
-/// Reads a case file (`.json` or `.toml`) against the program's facts.
-pub(crate) fn load_case(program: &Program, path: &Path) -> Result<Case, Vec<Diagnostic>> {
-    let name = path.display();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let toml = match ext.as_str() {
-        "toml" => true,
-        "json" => false,
-        _ => {
-            return Err(vec![Diagnostic::general(
-                diag::Code::Io,
-                format!("{name}：无法判断文件格式"),
-            )
-            .with_help("案件文件的扩展名须是 .toml 或 .json")])
-        }
-    };
-    let text = match crate::source::read_at_most(path, case::MAX_CASE_BYTES as u64) {
-        Ok(bytes) if bytes.len() > case::MAX_CASE_BYTES => {
-            return Err(vec![Diagnostic::general(
-                diag::Code::TooLarge,
-                format!(
-                    "{name}：案件文件超过 {} MiB",
-                    case::MAX_CASE_BYTES / 1024 / 1024
-                ),
-            )
-            .with_help("请把案件拆成多个文件，或用 ruling batch 逐行处理")])
-        }
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                return Err(vec![Diagnostic::general(
-                    diag::Code::BadEncoding,
-                    format!(
-                        "{name}：不是有效的 UTF-8 文本（第 {} 个字节起）",
-                        e.utf8_error().valid_up_to()
-                    ),
-                )
-                .with_help("请用 UTF-8 编码保存案件文件")])
-            }
-        },
-        Err(e) => {
-            return Err(vec![Diagnostic::general(
-                diag::Code::Io,
-                format!("{name}：无法读取（{e}）"),
-            )
-            .with_help("请检查文件路径")])
-        }
-    };
-    case::parse_case(program, &text, toml).map_err(|diags| {
-        diags
-            .into_iter()
-            .map(|mut d| {
-                d.message = format!("{name}：{}", d.message);
-                d
-            })
-            .collect()
+        PROBLEMS
     })
 }
 

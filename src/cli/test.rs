@@ -1,86 +1,105 @@
 //! `ruling test`: the examples inside the rule files and the case corpus, each compared with
-//! its expected conclusions.
+//! its expected conclusions, through one loop.
 
-use super::coverage::{Coverage, Origin};
-use super::{case_files, load_case, load_rules, OK, PROBLEMS};
-use crate::case::close_world;
-use crate::check::Program;
-use crate::eval::value::Value;
-use crate::eval::{evaluate, Options, Outcome, RuleStatus};
-use crate::report::{conclusion_value, shown};
-use std::path::{Path, PathBuf};
+use super::{case_files, load_rules, OK, PROBLEMS};
+use ruling::case::{self, Case};
+use ruling::coverage::{Coverage, Origin};
+use ruling::eval::RuleStatus;
+use ruling::report::shown;
+use ruling::rules::{Evaluated, RulesSpec};
+use ruling::testing::{judge, Verdict};
+use std::borrow::Cow;
+use std::path::PathBuf;
 
-pub(super) fn run(dir: Option<&Path>, paths: &[PathBuf], coverage: bool) -> i32 {
-    let (rules, program) = match load_rules(dir) {
+pub(super) const AFTER: &str = "示例：\n  ruling test\n  ruling test tests/cases/意见6-1-本人账户三个-30万.toml\n  ruling test --coverage\n\n退出码：0 全部通过，1 有失败";
+
+/// `ruling test`
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// 案件文件或目录（默认：tests/cases，如存在）
+    #[arg(value_name = "路径")]
+    paths: Vec<PathBuf>,
+    /// 另外报告规则覆盖：按条文列出哪些规则被案件触发、从未触发或始终待定
+    #[arg(long)]
+    coverage: bool,
+}
+
+/// A case to run: its label, the case (or the messages of a file that could not be read) and
+/// where it came from.
+type ToRun<'r> = (String, Result<Cow<'r, Case>, Vec<String>>, Origin);
+
+pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
+    let rules = match load_rules(spec) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    println!("规则集 {}（指纹 {}）", rules.origin, rules.fingerprint);
-    let mut passed = 0usize;
-    let mut failed = 0usize;
-    let mut cov = coverage.then(|| Coverage::new(&program));
-    for ex in &program.examples {
-        let mut facts = vec![Value::Unknown; program.facts.len()];
-        for (f, v) in &ex.facts {
-            if let Some(slot) = facts.get_mut(*f) {
-                *slot = v.clone();
-            }
-        }
+    let program = rules.program();
+    println!(
+        "规则集 {}（指纹 {}）",
+        rules.set().origin,
+        rules.set().fingerprint
+    );
+    // Every case to run: the examples, then the corpus files (a file that cannot be read is
+    // a failure of its own).
+    let mut cases: Vec<ToRun<'_>> = Vec::new();
+    for ex in rules.examples() {
         let file = program
             .sources
             .get(ex.span.file)
             .map_or("", |f| f.name.as_str());
         let (line, _) = program.sources.line_col(ex.span.file, ex.span.start);
         let label = format!("示例 {}（{file}:{line}）", ex.name);
-        let record = cov.as_mut().map(|c| (c, Origin::Example));
-        if check_one(&program, &label, facts, ex.closed_world, &ex.expect, record) {
-            passed += 1;
-        } else {
-            failed += 1;
-        }
+        cases.push((label, Ok(Cow::Borrowed(&ex.case)), Origin::Example));
     }
     let defaults = [PathBuf::from("tests/cases")];
-    let roots: &[PathBuf] = if paths.is_empty() {
-        if defaults[0].is_dir() {
-            &defaults
-        } else {
-            &[]
-        }
-    } else {
-        paths
+    let roots: &[PathBuf] = match (args.paths.is_empty(), defaults[0].is_dir()) {
+        (false, _) => &args.paths,
+        (true, true) => &defaults,
+        (true, false) => &[],
     };
     for path in case_files(roots) {
-        match load_case(&program, &path) {
-            Ok(case) => {
-                let label = format!("案例 {}", path.display());
-                let record = cov.as_mut().map(|c| (c, Origin::Corpus));
-                if check_one(
-                    &program,
-                    &label,
-                    case.facts,
-                    case.closed_world,
-                    &case.expect,
-                    record,
-                ) {
-                    passed += 1;
-                } else {
-                    failed += 1;
-                }
-            }
-            Err(diags) => {
+        let read = case::read_file(program, &path)
+            .map(Cow::Owned)
+            .map_err(|diags| {
+                diags
+                    .into_iter()
+                    .flat_map(|d| {
+                        let help = d.help.map(|h| format!("提示：{h}"));
+                        std::iter::once(d.message).chain(help)
+                    })
+                    .collect()
+            });
+        cases.push((format!("案例 {}", path.display()), read, Origin::Corpus));
+    }
+    let mut passed = 0usize;
+    let mut failed = 0usize;
+    let mut cov = args.coverage.then(|| Coverage::new(program));
+    for (label, case, origin) in cases {
+        let case = match case {
+            Ok(c) => c,
+            Err(lines) => {
                 failed += 1;
-                println!("失败 案例 {}：案件文件有误", path.display());
-                for d in diags {
-                    println!("    {}", d.message);
-                    if let Some(h) = d.help {
-                        println!("    提示：{h}");
-                    }
+                println!("失败 {label}：案件文件有误");
+                for l in lines {
+                    println!("    {l}");
                 }
+                continue;
             }
+        };
+        let verdict = judge(&rules, &case);
+        if let Some(c) = cov.as_mut() {
+            c.record(&verdict.evaluated.outcome, origin);
+        }
+        if verdict.passed() {
+            passed += 1;
+            println!("通过 {label}");
+        } else {
+            failed += 1;
+            print_failure(&label, &verdict);
         }
     }
     if let Some(c) = &cov {
-        print!("{}", c.render(&program));
+        print!("{}", c.render(program));
     }
     println!("{passed} passed, {failed} failed");
     if failed == 0 {
@@ -90,46 +109,29 @@ pub(super) fn run(dir: Option<&Path>, paths: &[PathBuf], coverage: bool) -> i32 
     }
 }
 
-fn check_one(
-    program: &Program,
-    label: &str,
-    mut facts: Vec<Value>,
-    closed: bool,
-    expect: &[(usize, serde_json::Value)],
-    coverage: Option<(&mut Coverage, Origin)>,
-) -> bool {
-    if closed {
-        close_world(program, &mut facts);
-    }
-    let outcome = evaluate(program, &facts, Options { needs: true });
-    if let Some((c, origin)) = coverage {
-        c.record(&outcome, origin);
-    }
-    let mut wrong = Vec::new();
-    for (c, want) in expect {
-        let got = conclusion_value(program, &outcome, *c);
-        if got != *want {
-            wrong.push((*c, want.clone(), got));
-        }
-    }
-    if wrong.is_empty() && outcome.errors.is_empty() {
-        println!("通过 {label}");
-        return true;
-    }
+fn print_failure(label: &str, verdict: &Verdict<'_>) {
+    let program = verdict.evaluated.program();
     println!("失败 {label}");
-    for (c, want, got) in wrong {
-        let name = program.conclusions.get(c).map_or("?", |d| d.name.as_str());
-        println!("    {name}：预期 {}，实际 {}", shown(&want), shown(&got));
-        print_deciders(program, &outcome, c);
+    for m in &verdict.mismatches {
+        let name = program
+            .conclusions
+            .get(m.conclusion)
+            .map_or("?", |d| d.name.as_str());
+        println!(
+            "    {name}：预期 {}，实际 {}",
+            shown(&m.expected),
+            shown(&m.actual)
+        );
+        print_deciders(&verdict.evaluated, m.conclusion);
     }
-    for e in &outcome.errors {
+    for e in &verdict.evaluated.outcome.errors {
         println!("    计算错误：{}", e.message);
     }
-    false
 }
 
 /// The rules that decided a conclusion, with what became of each.
-fn print_deciders(program: &Program, outcome: &Outcome, c: usize) {
+fn print_deciders(ev: &Evaluated<'_>, c: usize) {
+    let program = ev.program();
     let Some(def) = program.conclusions.get(c) else {
         return;
     };
@@ -137,17 +139,11 @@ fn print_deciders(program: &Program, outcome: &Outcome, c: usize) {
         let Some(rule) = program.rules.get(r) else {
             continue;
         };
-        let status = match outcome.rules.get(r).copied().flatten() {
-            Some(RuleStatus::Fired) => "成立",
-            Some(RuleStatus::NotApplicable) => "不成立",
-            Some(RuleStatus::DefeatedByUnless(_)) | Some(RuleStatus::DefeatedByRule(_)) => "被排除",
-            Some(RuleStatus::Undecided) => "待定",
-            None => "未评估",
-        };
+        let status = RuleStatus::word(ev.outcome.rules.get(r).copied().flatten());
         let cite = rule.cite.map(|x| program.cite(x)).unwrap_or_default();
         println!("      规则“{}”（{cite}）：{status}", rule.name);
     }
-    if let Some(needs) = outcome.needs.get(c).filter(|n| !n.is_empty()) {
+    if let Some(needs) = ev.outcome.needs.get(c).filter(|n| !n.is_empty()) {
         println!("      尚需查明：{}", program.fact_names(needs));
     }
 }

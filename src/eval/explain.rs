@@ -2,9 +2,9 @@
 //! `合计(账户.流入资金 其中 …) = 320000元`. Computed only when a report asks for them, after the
 //! evaluation, so that evaluation itself pays nothing.
 
-use super::value::Value;
 use super::{Evaluator, Outcome};
-use crate::check::{Expr, Node, Program, RuleId, Type};
+use crate::program::value::Value;
+use crate::program::{Expr, Node, Program, RuleId, Type};
 use crate::source::Span;
 use crate::syntax::ast::AggregateOp;
 

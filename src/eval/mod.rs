@@ -7,20 +7,19 @@
 
 pub mod calendar;
 mod explain;
-pub mod value;
 
 pub use explain::{computed_operands, Computed};
 
-use crate::check::{
+use crate::diag::{Code, Diagnostic};
+use crate::program::value::{self, Record, Tri, Value};
+use crate::program::{
     ConclusionKind, Effect, Expr, Node, ParamId, Program, RuleId, MODALITY, NOT_APPLICABLE,
 };
-use crate::diag::{Code, Diagnostic};
 use crate::syntax::ast::{AggregateOp, ArithOp, CmpOp, Favour};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
-use value::{Record, Tri, Value};
 
 /// How to evaluate.
 #[derive(Debug, Clone, Copy, Default)]
@@ -42,6 +41,20 @@ pub enum RuleStatus {
     DefeatedByRule(RuleId),
     /// Undecided: some fact it needs is unknown.
     Undecided,
+}
+
+impl RuleStatus {
+    /// What became of a rule, in a word (成立, 不成立, 被排除, 待定; 未评估 for a rule no
+    /// conclusion needed).
+    pub fn word(status: Option<RuleStatus>) -> &'static str {
+        match status {
+            Some(RuleStatus::Fired) => "成立",
+            Some(RuleStatus::NotApplicable) => "不成立",
+            Some(RuleStatus::DefeatedByUnless(_)) | Some(RuleStatus::DefeatedByRule(_)) => "被排除",
+            Some(RuleStatus::Undecided) => "待定",
+            None => "未评估",
+        }
+    }
 }
 
 /// Which value of a parameter was used, and why.
@@ -199,7 +212,7 @@ struct Tally {
 
 impl<'a> Evaluator<'a, '_> {
     /// Computes conclusion `c` from its rules. The checker has tabulated what each rule does to
-    /// it ([`crate::check::ConclusionDef::effects`]), in source order, so this walks one table.
+    /// it ([`crate::program::ConclusionDef::effects`]), in source order, so this walks one table.
     fn conclude(&mut self, c: usize) {
         let program = self.program;
         let Some(def) = program.conclusions.get(c) else {
@@ -313,7 +326,7 @@ impl<'a> Evaluator<'a, '_> {
         status
     }
 
-    fn rule_status(&mut self, rule: &'a crate::check::RuleDef) -> RuleStatus {
+    fn rule_status(&mut self, rule: &'a crate::program::RuleDef) -> RuleStatus {
         let when = self.truth(&rule.when);
         if when == Some(false) {
             return RuleStatus::NotApplicable;
@@ -603,7 +616,7 @@ fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<usize>> {
     let fact_open = |f: usize| match facts.get(f) {
         None | Some(Value::Unknown) => true,
         Some(Value::Word(w)) => program.facts.get(f).is_some_and(|d| match d.ty {
-            crate::check::Type::Enum(e) => program
+            crate::program::Type::Enum(e) => program
                 .enums
                 .get(e)
                 .and_then(|x| x.pending.get(usize::from(*w)))

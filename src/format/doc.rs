@@ -5,7 +5,7 @@
 //! Widths are display columns: a Chinese character takes two, as in a terminal or an editor
 //! with a monospaced CJK font.
 
-use crate::report::display_width;
+use crate::source::display_width;
 
 /// The widest line the formatter aims for, in display columns.
 pub const WIDTH: usize = 100;

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 // The library's types the server works with, named here only, so that a move of any of them
 // changes this list and nothing else.
-pub use crate::check::Program;
 pub use crate::diag::{has_errors, Diagnostic, Severity};
+pub use crate::rules::Rules;
 pub use crate::ruleset::{MAX_RULE_FILES, MAX_RULE_FILE_BYTES};
 pub use crate::source::{FileId, Sources, Span};
 pub use crate::syntax::ast;
@@ -91,20 +91,27 @@ pub fn parse(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
 }
 
 /// Checks a folder's parsed files as `ruling check` does: when any file has a syntax error,
-/// only the syntax errors (the checker needs every file); otherwise the checker's diagnostics
-/// and, when there is no error, the program.
+/// only the syntax errors (the checker needs every file); otherwise the checker's and the
+/// examples' diagnostics and, when there is no error, the checked rule set.
 pub fn check(
     sources: &Sources,
     modules: &[Module],
     parse_diags: Vec<Diagnostic>,
-) -> (Option<Program>, Vec<Diagnostic>) {
-    if has_errors(&parse_diags) {
-        return (None, parse_diags);
+) -> (Option<Rules>, Vec<Diagnostic>) {
+    let set = crate::ruleset::RuleSet {
+        origin: "editor".into(),
+        parts: vec!["editor".into()],
+        dir: None,
+        fingerprint: String::new(),
+        sources: sources.clone(),
+    };
+    match Rules::from_modules(set, modules, parse_diags) {
+        Ok(rules) => {
+            let warnings = rules.warnings().to_vec();
+            (Some(rules), warnings)
+        }
+        Err(rejected) => (None, rejected.diagnostics),
     }
-    let (program, more) = crate::check::check(sources.clone(), modules);
-    let mut diags = parse_diags;
-    diags.extend(more);
-    (program, diags)
 }
 
 /// The text of one rule file in the layout `ruling fmt` gives, or the reason it cannot be
@@ -126,35 +133,27 @@ pub struct ExampleRun {
 }
 
 /// Runs the examples of one file as `ruling test` does.
-pub fn run_examples(program: &Program, file: FileId) -> Vec<ExampleRun> {
-    use crate::eval::value::Value;
+pub fn run_examples(rules: &Rules, file: FileId) -> Vec<ExampleRun> {
+    let program = rules.program();
     let mut runs = Vec::new();
-    for ex in program.examples.iter().filter(|e| e.span.file == file) {
-        let mut facts = vec![Value::Unknown; program.facts.len()];
-        for (f, v) in &ex.facts {
-            if let Some(slot) = facts.get_mut(*f) {
-                *slot = v.clone();
-            }
-        }
-        if ex.closed_world {
-            crate::case::close_world(program, &mut facts);
-        }
-        let outcome = crate::eval::evaluate(program, &facts, crate::eval::Options { needs: true });
+    for ex in rules.examples().iter().filter(|e| e.span.file == file) {
+        let verdict = crate::testing::judge(rules, &ex.case);
+        let outcome = &verdict.evaluated.outcome;
         let mut problems = Vec::new();
-        for (c, want) in &ex.expect {
-            let got = crate::report::conclusion_value(program, &outcome, *c);
-            if got != *want {
-                let name = program.conclusions.get(*c).map_or("?", |d| d.name.as_str());
-                let mut line = format!(
-                    "{name}：预期 {}，实际 {}",
-                    crate::report::shown(want),
-                    crate::report::shown(&got)
-                );
-                if let Some(needs) = outcome.needs.get(*c).filter(|n| !n.is_empty()) {
-                    line.push_str(&format!("（尚需查明：{}）", program.fact_names(needs)));
-                }
-                problems.push(line);
+        for m in &verdict.mismatches {
+            let name = program
+                .conclusions
+                .get(m.conclusion)
+                .map_or("?", |d| d.name.as_str());
+            let mut line = format!(
+                "{name}：预期 {}，实际 {}",
+                crate::report::shown(&m.expected),
+                crate::report::shown(&m.actual)
+            );
+            if let Some(needs) = outcome.needs.get(m.conclusion).filter(|n| !n.is_empty()) {
+                line.push_str(&format!("（尚需查明：{}）", program.fact_names(needs)));
             }
+            problems.push(line);
         }
         for e in &outcome.errors {
             problems.push(format!("计算错误：{}", e.message));

@@ -6,7 +6,7 @@
 
 use super::index::{Index, Shift};
 use super::library::ast::Module;
-use super::library::Program;
+use super::library::Rules;
 use super::library::{self, ExampleRun};
 use super::library::{has_errors, Diagnostic};
 use super::library::{FileId, Sources};
@@ -66,8 +66,8 @@ pub struct Analysis {
     pub lines: Vec<LineIndex>,
     /// Every diagnostic `ruling check` would give.
     pub diags: Vec<Diagnostic>,
-    /// The checked program, when there is no error.
-    pub program: Option<Program>,
+    /// The checked rule set (program and examples), when there is no error.
+    pub program: Option<Rules>,
     /// Names and places.
     pub index: Index,
     /// Which files currently have syntax errors.

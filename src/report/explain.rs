@@ -3,13 +3,15 @@
 //! conclusions its rules lean on are expanded beneath, each once.
 
 use super::{basis, conclusion_value, shown};
-use crate::check::Program;
-use crate::eval::value::Value;
 use crate::eval::{Outcome, RuleStatus};
+use crate::program::value::Value;
+use crate::program::Program;
+use crate::rules::Evaluated;
 use std::fmt::Write as _;
 
-/// The tree as text.
-pub fn explain(program: &Program, facts: &[Value], outcome: &Outcome, conclusion: usize) -> String {
+/// The tree of one conclusion of an evaluated case, as text.
+pub fn explain(ev: &Evaluated<'_>, conclusion: usize) -> String {
+    let (program, facts, outcome) = (ev.program(), &ev.facts, &ev.outcome);
     let mut out = String::new();
     let mut seen = vec![false; program.conclusions.len()];
     node(program, facts, outcome, conclusion, "", &mut seen, &mut out);

@@ -6,15 +6,18 @@ mod json;
 mod markdown;
 mod text;
 mod validity;
+mod values;
 
 pub use explain::explain;
 pub use json::to_json;
 pub use markdown::to_markdown;
 pub use text::to_text;
+pub use values::ValueWriter;
 
-use crate::check::{ConclusionKind, Program, Type, MODALITY};
-use crate::eval::value::Value;
 use crate::eval::{Outcome, RuleStatus};
+use crate::program::value::Value;
+use crate::program::{ConclusionKind, FactId, Program, Type, MODALITY};
+use crate::rules::Evaluated;
 use crate::ruleset::RuleSet;
 use serde_json::{json, Value as J};
 
@@ -86,31 +89,12 @@ pub struct Report {
     pub errors: Vec<String>,
 }
 
-/// The JSON value of a conclusion (CONTRACT.md §5): true/false/null, a word or null, a sorted
-/// array of strings.
+/// The JSON value of a conclusion: true/false/null, a word or null, a sorted array of
+/// strings; written by the same [`ValueWriter`] as the batch engine's lines.
 pub fn conclusion_value(program: &Program, outcome: &Outcome, c: usize) -> J {
-    let Some(def) = program.conclusions.get(c) else {
-        return J::Null;
-    };
-    let value = outcome.values.get(c).unwrap_or(&Value::Unknown);
-    match (def.kind, value) {
-        (ConclusionKind::Tri, Value::Bool(b)) => J::Bool(*b),
-        (ConclusionKind::Word(e), Value::Word(w)) => J::String(program.word(e, *w).to_string()),
-        (ConclusionKind::Cites, Value::Ids(ids)) => {
-            let mut v: Vec<String> = ids.iter().map(|i| program.cite(*i)).collect();
-            v.sort();
-            json!(v)
-        }
-        (ConclusionKind::Texts, Value::Ids(ids)) => {
-            let mut v: Vec<String> = ids
-                .iter()
-                .filter_map(|i| program.texts.get(*i as usize).cloned())
-                .collect();
-            v.sort();
-            json!(v)
-        }
-        _ => J::Null,
-    }
+    let mut out = Vec::new();
+    ValueWriter::new(program).value(program, outcome, c, &mut Vec::new(), &mut out);
+    serde_json::from_slice(&out).unwrap_or(J::Null)
 }
 
 /// A fact's value as JSON, for the `facts` of a basis.
@@ -197,11 +181,6 @@ pub fn fact_shown(program: &Program, ty: Type, value: &Value) -> String {
     }
 }
 
-/// How many columns a text takes in a terminal: Chinese characters take two.
-pub fn display_width(s: &str) -> usize {
-    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
-}
-
 /// A conclusion's value for people.
 pub fn shown(value: &J) -> String {
     match value {
@@ -280,40 +259,12 @@ pub fn basis(program: &Program, facts: &[Value], outcome: &Outcome, r: usize) ->
     })
 }
 
-/// Marks, in the bases of a closed-world report, the facts the case did not give: their value
-/// (否, 0, 无) was presumed by the closed world, not found, and a reader must be able to tell.
-/// `given` holds the case's facts before the closed world was applied.
-pub fn mark_presumed(report: &mut Report, program: &Program, given: &[Value]) {
-    if !report.closed_world {
-        return;
-    }
-    let absent: Vec<&str> = program
-        .facts
-        .iter()
-        .zip(given)
-        .filter(|(_, v)| !v.is_known())
-        .map(|(f, _)| f.name.as_str())
-        .collect();
-    for c in &mut report.conclusions {
-        for b in &mut c.because {
-            for (name, _, shown) in &mut b.facts {
-                if absent.contains(&name.as_str()) && shown != "未知" {
-                    shown.push_str("（未填写，按封闭世界推定）");
-                }
-            }
-        }
-    }
-}
-
-/// Builds the report model of one evaluated case.
-pub fn build(
-    program: &Program,
-    rules: RulesInfo,
-    case: Option<String>,
-    facts: &[Value],
-    outcome: &Outcome,
-    closed_world: bool,
-) -> Report {
+/// Builds the report model of one evaluated case: every conclusion with its value, the rules
+/// that established it, what is still needed, and, in the closed world, the presumed facts
+/// marked as presumed.
+pub fn build(ev: &Evaluated<'_>) -> Report {
+    let program = ev.program();
+    let (facts, outcome) = (&ev.facts, &ev.outcome);
     let conclusions = program
         .conclusions
         .iter()
@@ -325,6 +276,10 @@ pub fn build(
                 .iter()
                 .filter(|r| outcome.rules.get(**r) == Some(&Some(RuleStatus::Fired)))
                 .filter_map(|&r| basis(program, facts, outcome, r))
+                .map(|mut b| {
+                    mark_presumed(&mut b, program, &ev.presumed);
+                    b
+                })
                 .collect();
             let needs = outcome
                 .needs
@@ -350,10 +305,24 @@ pub fn build(
         })
         .collect();
     Report {
-        rules,
-        case,
-        closed_world,
+        rules: RulesInfo::of(ev.rules.set()),
+        case: ev.case_id.clone(),
+        closed_world: ev.closed_world,
         conclusions,
-        errors: Vec::new(),
+        errors: outcome.errors.iter().map(|d| d.message.clone()).collect(),
+    }
+}
+
+/// Marks, in a basis, the facts the closed world presumed: their value (否, 0, 无) was not
+/// found, and a reader must be able to tell.
+fn mark_presumed(basis: &mut Basis, program: &Program, presumed: &[FactId]) {
+    for (name, _, shown) in &mut basis.facts {
+        let was_presumed = presumed
+            .iter()
+            .filter_map(|f| program.facts.get(*f))
+            .any(|f| f.name == *name);
+        if was_presumed {
+            shown.push_str("（未填写，按封闭世界推定）");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The Chinese text report.
 
-use super::{display_width, Report};
+use super::Report;
+use crate::source::display_width;
 use std::fmt::Write as _;
 
 /// The report as text a prosecutor could paste into a review memo.

@@ -2,9 +2,9 @@
 //! force, and why — the value in force on 行为日期, or, under 刑法第12条 (从旧兼从轻), the
 //! value in force on 裁判日期 when that one favours the defendant.
 
-use crate::check::{ParamDef, ParamVersion, Program};
-use crate::eval::value::Value;
 use crate::eval::ParamChoice;
+use crate::program::value::Value;
+use crate::program::{ParamDef, ParamVersion, Program};
 use chrono::NaiveDate;
 
 /// A parameter's value for a report: `30万元（法发〔2025〕12号第6条第(1)项）`, and for a

@@ -1,0 +1,361 @@
+//! The batch engine: one case per input line (JSON), one result per output line, in input
+//! order, on the threads of the current rayon pool, at constant memory.
+//!
+//! The input is read in bounded chunks. While the worker threads evaluate one chunk, the reading
+//! thread writes the results of the previous chunk and reads the next one (`rayon::join`), so
+//! neither the cores nor the disk wait for each other and at most two chunks are ever held. The
+//! buffers of both chunks are reused from one chunk to the next. A line longer than a case file
+//! may be ([`case::MAX_CASE_BYTES`]) is skipped without being held and reported as an error.
+//!
+//! Each line is read straight into [`crate::case::Raw`] and typed by the same conversion as
+//! `ruling eval` ([`case::case_from_raw`]); it is evaluated through [`Rules::evaluate_into`]
+//! without explanations or `needs`, and each conclusion's value is written by the writer the
+//! JSON report uses ([`ValueWriter`]). A bad line gives `{"line": N, "error": "…"}` and the rest
+//! go on.
+
+use crate::case::{self, read_json, Spare};
+use crate::diag::Diagnostic;
+use crate::report::ValueWriter;
+use crate::rules::{Evaluated, Options, Rules};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::io::{self, BufRead, Read, Write};
+
+/// Lines per chunk: enough to keep every core busy between two writes, few enough that the
+/// memory held stays small (two chunks of about 1.5 KB per case).
+pub const CHUNK_LINES: usize = 2048;
+/// Bytes per chunk, so that a file of long lines does not make the chunk large.
+pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
+
+/// One input line and its result.
+#[derive(Debug, Default)]
+struct Slot {
+    /// 1-based line number in the input.
+    number: u64,
+    /// The line, without its line break (empty when it was too long to keep).
+    text: Vec<u8>,
+    /// The line exceeded [`case::MAX_CASE_BYTES`] and was not kept.
+    too_long: bool,
+    /// The JSON result, with its line break.
+    result: Vec<u8>,
+}
+
+/// A chunk of lines; its slots (and their buffers) are reused from one chunk to the next.
+#[derive(Debug, Default)]
+struct Chunk {
+    slots: Vec<Slot>,
+    /// How many slots are in use.
+    len: usize,
+    /// Input bytes consumed, blank lines included (for the progress bar).
+    bytes: u64,
+    /// The input ended while filling this chunk.
+    eof: bool,
+}
+
+impl Chunk {
+    /// Fills the chunk with up to [`CHUNK_LINES`] non-blank lines.
+    fn fill(&mut self, reader: &mut impl BufRead, line_number: &mut u64) -> io::Result<()> {
+        self.len = 0;
+        self.bytes = 0;
+        self.eof = false;
+        let mut kept = 0usize;
+        while self.len < CHUNK_LINES && kept < CHUNK_BYTES {
+            if self.slots.len() == self.len {
+                self.slots.push(Slot::default());
+            }
+            let Some(slot) = self.slots.get_mut(self.len) else {
+                break;
+            };
+            let (read, too_long) = read_line(reader, &mut slot.text)?;
+            if read == 0 {
+                self.eof = true;
+                break;
+            }
+            *line_number += 1;
+            self.bytes += read as u64;
+            if !too_long && slot.text.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            slot.number = *line_number;
+            slot.too_long = too_long;
+            kept += slot.text.len();
+            self.len += 1;
+        }
+        Ok(())
+    }
+
+    fn in_use(&mut self) -> &mut [Slot] {
+        let len = self.len.min(self.slots.len());
+        self.slots.get_mut(..len).unwrap_or_default()
+    }
+
+    fn write(&mut self, out: &mut impl Write) -> io::Result<()> {
+        for slot in self.in_use() {
+            out.write_all(&slot.result)?;
+            // A buffer that once held a huge line should not stay huge.
+            if slot.text.capacity() > 1 << 20 {
+                slot.text = Vec::new();
+            }
+            if slot.result.capacity() > 1 << 20 {
+                slot.result = Vec::new();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads one line into `buf` (without its line break), keeping at most
+/// [`case::MAX_CASE_BYTES`]; a longer line is consumed and reported as too long. Gives the bytes
+/// consumed (0 at the end of the input).
+fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<(usize, bool)> {
+    buf.clear();
+    let limit = case::MAX_CASE_BYTES as u64 + 1;
+    let mut read = reader.by_ref().take(limit).read_until(b'\n', buf)?;
+    let ended = buf.last() == Some(&b'\n');
+    let too_long = !ended && buf.len() as u64 >= limit;
+    if too_long {
+        buf.clear();
+        // Skip the rest of the line without keeping it.
+        loop {
+            let (done, used) = {
+                let available = reader.fill_buf()?;
+                if available.is_empty() {
+                    (true, 0)
+                } else {
+                    match available.iter().position(|&b| b == b'\n') {
+                        Some(i) => (true, i + 1),
+                        None => (false, available.len()),
+                    }
+                }
+            };
+            reader.consume(used);
+            read += used;
+            if done {
+                break;
+            }
+        }
+    }
+    while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        buf.pop();
+    }
+    Ok((read, too_long))
+}
+
+/// A rule set ready to evaluate lines of a batch.
+#[derive(Debug)]
+pub struct Batch<'r> {
+    rules: &'r Rules,
+    closed_world: bool,
+    json: ValueWriter,
+}
+
+/// What one worker thread reuses from case to case.
+#[derive(Debug)]
+pub struct Worker<'r> {
+    evaluated: Evaluated<'r>,
+    /// Buffers for reading lines.
+    spare: Spare,
+    /// Members of a set conclusion, in output order.
+    members: Vec<u32>,
+}
+
+impl<'r> Worker<'r> {
+    /// A worker's buffers for a batch over `rules`.
+    pub fn new(rules: &'r Rules) -> Worker<'r> {
+        Worker {
+            evaluated: rules.evaluate(&case::Case::default(), Options::default()),
+            spare: Spare::default(),
+            members: Vec::new(),
+        }
+    }
+}
+
+impl<'r> Batch<'r> {
+    /// Prepares a batch over a rule set; `closed_world` applies to every case.
+    pub fn new(rules: &'r Rules, closed_world: bool) -> Batch<'r> {
+        Batch {
+            rules,
+            closed_world,
+            json: ValueWriter::new(rules.program()),
+        }
+    }
+
+    /// Evaluates every line of `input` and writes one result line per case to `output`, in
+    /// input order, on the threads of the current rayon pool. After each chunk, `progress` is
+    /// told the input bytes it took and the cases done so far.
+    pub fn stream(
+        &self,
+        input: &mut (impl BufRead + Send),
+        output: &mut (impl Write + Send),
+        progress: &(impl Fn(u64, u64) + Sync),
+    ) -> io::Result<()> {
+        let mut line_number = 0u64;
+        let mut cases = 0u64;
+        let mut current = Chunk::default();
+        let mut previous = Chunk::default();
+        current.fill(input, &mut line_number)?;
+        loop {
+            let done = current.eof;
+            let work = &mut current;
+            let (_, io) = rayon::join(
+                || self.evaluate_chunk(work),
+                || -> io::Result<Chunk> {
+                    previous.write(output)?;
+                    if done {
+                        previous.len = 0;
+                    } else {
+                        previous.fill(input, &mut line_number)?;
+                    }
+                    Ok(std::mem::take(&mut previous))
+                },
+            );
+            let next = io?;
+            cases += current.len as u64;
+            progress(current.bytes, cases);
+            previous = std::mem::replace(&mut current, next);
+            if done {
+                break;
+            }
+        }
+        // `previous` holds the last evaluated chunk; `current` is empty.
+        previous.write(output)?;
+        Ok(())
+    }
+
+    fn evaluate_chunk(&self, chunk: &mut Chunk) {
+        // Small jobs (under a millisecond each), so that the threads finish a chunk together and
+        // the thread that was reading and writing catches up.
+        chunk
+            .in_use()
+            .par_iter_mut()
+            .with_max_len(64)
+            .for_each_init(
+                || Worker::new(self.rules),
+                |worker, slot| {
+                    slot.result.clear();
+                    if slot.too_long {
+                        let message = format!(
+                            "这一行超过 {} MiB，未处理",
+                            case::MAX_CASE_BYTES / 1024 / 1024
+                        );
+                        error_line(&mut slot.result, slot.number, &message);
+                    } else {
+                        self.line(worker, slot.number, &slot.text, &mut slot.result);
+                    }
+                },
+            );
+    }
+
+    /// Evaluates one input line (the JSON text of one case) and appends its result line to
+    /// `out`.
+    pub fn line(&self, worker: &mut Worker<'r>, number: u64, text: &[u8], out: &mut Vec<u8>) {
+        // Straight from the bytes into `Raw`: serde_json checks the UTF-8 of strings as it
+        // reads them, and nothing else may be non-ASCII in valid JSON.
+        let raw = match read_json(text, &mut worker.spare) {
+            Ok(raw) => raw,
+            Err(e) => return error_line(out, number, &json_error(&e)),
+        };
+        let case = case::case_from_raw(self.rules.program(), &raw);
+        worker.spare.recycle(raw);
+        let case = match case {
+            Ok(c) => c,
+            Err(diags) => return error_line(out, number, &messages(&diags)),
+        };
+        let options = Options {
+            closed_world: self.closed_world,
+            needs: false,
+        };
+        self.rules
+            .evaluate_into(&case, options, &mut worker.evaluated);
+        result_line(
+            &self.json,
+            number,
+            &worker.evaluated,
+            &mut worker.members,
+            out,
+        );
+    }
+}
+
+/// Appends `{"line":…,"case":…,"conclusions":{…}}` and a line break.
+fn result_line(
+    json: &ValueWriter,
+    line: u64,
+    ev: &Evaluated<'_>,
+    members: &mut Vec<u32>,
+    out: &mut Vec<u8>,
+) {
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, "{{\"line\":{line},\"case\":");
+    let _ = serde_json::to_writer(&mut *out, &ev.case_id);
+    out.extend_from_slice(b",\"conclusions\":{");
+    for c in 0..ev.program().conclusions.len() {
+        if c > 0 {
+            out.push(b',');
+        }
+        json.key(c, out);
+        json.value(ev.program(), &ev.outcome, c, members, out);
+    }
+    out.push(b'}');
+    if !ev.outcome.errors.is_empty() {
+        out.extend_from_slice(b",\"errors\":[");
+        for (i, e) in ev.outcome.errors.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let _ = serde_json::to_writer(&mut *out, &e.message);
+        }
+        out.push(b']');
+    }
+    out.extend_from_slice(b"}\n");
+}
+
+/// The result line of a bad line.
+#[derive(Serialize)]
+struct ErrorResult<'a> {
+    line: u64,
+    error: &'a str,
+}
+
+fn error_line(out: &mut Vec<u8>, line: u64, error: &str) {
+    write_json(out, &ErrorResult { line, error });
+}
+
+fn write_json(out: &mut Vec<u8>, value: &impl Serialize) {
+    if serde_json::to_writer(&mut *out, value).is_err() {
+        // Serialising these plain structures cannot fail; keep the line well-formed anyway.
+        out.clear();
+        out.extend_from_slice(b"{}");
+    }
+    out.push(b'\n');
+}
+
+/// A line that is not JSON: where, and serde_json's own words for what (without its
+/// "at line 1 column N", which the line number and column already say).
+fn json_error(e: &serde_json::Error) -> String {
+    let detail = e.to_string();
+    let detail = detail
+        .rsplit_once(" at line ")
+        .map_or(detail.as_str(), |(d, _)| d);
+    let what = if e.is_eof() {
+        "JSON 不完整"
+    } else {
+        "JSON 格式错误"
+    };
+    format!(
+        "{what}（第 {} 列）：{detail}（请检查引号、逗号和括号是否成对）",
+        e.column()
+    )
+}
+
+/// The problems of a case line as one message: each problem with its fix.
+fn messages(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| match &d.help {
+            Some(help) => format!("{}（{help}）", d.message),
+            None => d.message.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
