@@ -402,9 +402,23 @@ impl Index {
             .or_else(|| self.records.get(name).map(|d| d.name.span))
     }
 
-    /// Every occurrence of a target, declarations included.
+    /// Every occurrence of a target, declarations included. For a provision whose article
+    /// text is declared, that includes the citations of its parts that have no text of their
+    /// own (they lead to this article too).
     pub fn references<'a>(&'a self, target: &'a Target) -> impl Iterator<Item = &'a Occurrence> {
-        self.occurrences.iter().filter(move |o| o.target == *target)
+        let article = match target {
+            Target::Cite(p) => self.articles.iter().any(|a| a.cite.path == *p).then_some(p),
+            _ => None,
+        };
+        self.occurrences.iter().filter(move |o| {
+            o.target == *target
+                || match (&o.target, article) {
+                    (Target::Cite(q), Some(p)) => {
+                        self.article(q).is_some_and(|a| a.cite.path == *p)
+                    }
+                    _ => false,
+                }
+        })
     }
 
     /// The article text of a provision, or of the nearest enclosing provision that has one.
@@ -519,6 +533,24 @@ mod tests {
         assert_eq!(refs, [true, false]);
         assert_eq!(index.reading("提供帮助").len(), 1);
         assert_eq!(index.concluding("构成").count(), 1);
+    }
+
+    #[test]
+    fn an_article_is_referred_to_by_its_parts_without_text() {
+        let index = index();
+        let article = index.articles.first().map(|a| a.cite.path.clone());
+        let Some(article) = article else {
+            unreachable!("the test text declares an article")
+        };
+        let refs: Vec<Option<u32>> = index
+            .references(&Target::Cite(article))
+            .filter_map(|o| match &o.target {
+                Target::Cite(p) => Some(p.paragraph),
+                _ => None,
+            })
+            .collect();
+        // The article itself, and 第3款 cited by the rule.
+        assert_eq!(refs, [None, Some(3)]);
     }
 
     #[test]
