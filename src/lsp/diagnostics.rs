@@ -31,19 +31,17 @@ pub fn by_file(folder: &Folder) -> Vec<Vec<lsp_types::Diagnostic>> {
             continue;
         };
         for run in runs.iter().filter(|r| !r.problems.is_empty()) {
-            let Some(range) = range(folder, run.span) else {
+            // Only the example's first line (its name), not the whole block.
+            let Some((text, lines)) = folder.text(run.span.file) else {
                 continue;
             };
-            // Only the example's first line: its name, not the whole block.
-            let first_line = Range {
-                start: range.start,
-                end: lsp_types::Position {
-                    line: range.start.line,
-                    character: u32::MAX,
-                },
-            };
+            let start = run.span.start;
+            let end = text
+                .get(start..)
+                .and_then(|t| t.find('\n'))
+                .map_or(text.len(), |i| start + i);
             list.push(lsp_types::Diagnostic {
-                range: clamp_line(folder, run.span, first_line),
+                range: lines.range(text, start, end),
                 severity: Some(DiagnosticSeverity::ERROR),
                 code: Some(NumberOrString::String("ruling::示例未通过".into())),
                 source: Some("ruling".into()),
@@ -57,18 +55,6 @@ pub fn by_file(folder: &Folder) -> Vec<Vec<lsp_types::Diagnostic>> {
         }
     }
     out
-}
-
-fn clamp_line(folder: &Folder, span: Span, r: Range) -> Range {
-    let Some((text, lines)) = folder.text(span.file) else {
-        return r;
-    };
-    let start = lines.offset(text, r.start);
-    let end = text
-        .get(start..)
-        .and_then(|t| t.find('\n'))
-        .map_or(text.len(), |i| start + i);
-    lines.range(text, start, end)
 }
 
 /// The protocol range of a span of the folder.
