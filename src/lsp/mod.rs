@@ -76,21 +76,20 @@ pub fn run(rules: Option<&std::path::Path>) -> i32 {
             Message::Request(r) => Some(r.id.clone()),
             _ => None,
         };
-        let replies = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            server.handle(message)
-        }))
-        .unwrap_or_else(|_| {
-            id.into_iter()
-                .map(|id| {
-                    Message::Response(lsp_server::Response::new_err(
+        let replies =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.handle(message)))
+                .unwrap_or_else(|_| {
+                    id.into_iter()
+                        .map(|id| {
+                            Message::Response(lsp_server::Response::new_err(
                         id,
                         lsp_server::ErrorCode::InternalError as i32,
                         "ruling lsp 内部错误，未能回答这个请求；请把刚才的编辑和日志报告给维护者"
                             .into(),
                     ))
-                })
-                .collect()
-        });
+                        })
+                        .collect()
+                });
         for reply in replies {
             if let Err(e) = reply.write(&mut output) {
                 eprintln!("ruling lsp：无法写出回复，连接中断：{e}");
