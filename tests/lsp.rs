@@ -398,3 +398,58 @@ fn hover_and_definition_keep_working_while_the_file_has_a_syntax_error() {
     client.notify("exit", Value::Null);
     assert_eq!(client.wait(), Some(0));
 }
+
+#[test]
+fn symbols_outline_a_file_and_the_folder() {
+    let ws = workspace();
+    let facts = ws.path().join("rules").join("00-事实与结论.rule");
+    let text = std::fs::read_to_string(&facts).unwrap_or_else(|e| unreachable!("{e}"));
+    let mut client = started(ws.path());
+    open(&mut client, &facts, &text);
+    let outline = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&facts)}}),
+    );
+    let symbols = outline["result"].as_array().cloned().unwrap_or_default();
+    let record = symbols
+        .iter()
+        .find(|s| s["name"] == "账户记录")
+        .unwrap_or_else(|| unreachable!("no record in {outline}"));
+    assert_eq!(record["detail"], "记录");
+    assert!(
+        record["children"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|f| f["name"] == "流入资金")),
+        "{record}"
+    );
+    assert_eq!(
+        record["selectionRange"]["start"]["line"],
+        line_of(&text, "记录 账户记录")
+    );
+    // Workspace symbols: every file of the folder, found by part of a name.
+    let found = client.request("workspace/symbol", json!({"query": "电话卡数"}));
+    let hits: Vec<(String, String)> = found["result"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| {
+                    (
+                        s["name"].as_str().unwrap_or("").to_string(),
+                        s["containerName"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        hits.contains(&("电话卡数".into(), "事实".into())),
+        "{found}"
+    );
+    assert!(
+        hits.contains(&("电话卡数标准".into(), "参数".into())),
+        "{found}"
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait(), Some(0));
+}
