@@ -68,11 +68,11 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
     let mut out = Out::new();
     out.line(&format!(
         "案件：{}",
-        case.id.as_deref().unwrap_or("（未编号）")
+        report::escape_text(case.id.as_deref().unwrap_or("（未编号）"))
     ));
     out.line(&format!(
         "规则集：{}（指纹 {}）",
-        rules.set().origin,
+        report::escape_text(&rules.set().origin),
         rules.set().fingerprint
     ));
     out.line("");
