@@ -63,6 +63,7 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
     let options = Options {
         closed_world: args.closed_world,
         needs: true,
+        explain: true,
     };
     let evaluated = rules.evaluate(&case, options);
     let mut out = Out::new();
