@@ -6,8 +6,10 @@ mod check;
 mod eval;
 mod explain;
 mod fmt;
+mod fmt_io;
 mod generate;
 mod impact;
+pub(crate) mod out;
 mod serve;
 mod test;
 
@@ -71,7 +73,7 @@ pub enum Format {
 enum Command {
     /// 检查规则文件：语法、名称、类型、循环依赖；有错误时逐条指出位置和改法
     #[command(
-        after_help = "示例：\n  ruling check\n  ruling check --rules 我的规则/\n\n退出码：0 无错误（可有警告），1 有错误，2 用法错误"
+        after_help = "示例：\n  ruling check\n  ruling check --rules 我的规则/\n\n退出码：0 无错误（可有警告），1 有错误或写入失败，2 用法错误，141 读取输出的程序提前关闭"
     )]
     Check,
     /// 评估案件文件（.toml 或 .json），输出每个结论、理由和条文
@@ -114,14 +116,21 @@ pub fn run() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { BAD_INPUT } else { OK };
-            let _ = e.print();
-            return code;
+            return match e.print() {
+                Ok(()) => code,
+                Err(err) => out::report(&err, BAD_INPUT),
+            };
         }
     };
     let rules = RulesSpec {
         dir: cli.rules,
         overlays: cli.amend,
     };
+    // A failed write exits with the command's documented code for failure.
+    out::set_write_failure(match &cli.command {
+        Command::Check | Command::Test(_) | Command::Fmt(_) | Command::Lsp => PROBLEMS,
+        _ => BAD_INPUT,
+    });
     match &cli.command {
         Command::Check => check::run(&rules),
         Command::Eval(args) => eval::run(&rules, args),

@@ -11,6 +11,7 @@ mod values;
 pub use explain::explain;
 pub use json::to_json;
 pub use markdown::to_markdown;
+pub use text::escape as escape_text;
 pub use text::to_text;
 pub use values::ValueWriter;
 
@@ -93,7 +94,9 @@ pub struct Report {
 /// strings; written by the same [`ValueWriter`] as the batch engine's lines.
 pub fn conclusion_value(program: &Program, outcome: &Outcome, c: usize) -> J {
     let mut out = Vec::new();
-    ValueWriter::new(program).value(program, outcome, c, &mut Vec::new(), &mut out);
+    program
+        .value_writer()
+        .value(program, outcome, c, &mut Vec::new(), &mut out);
     serde_json::from_slice(&out).unwrap_or(J::Null)
 }
 

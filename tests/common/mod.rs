@@ -52,6 +52,21 @@ pub fn spawn_in<A: AsRef<OsStr>>(dir: &Path, args: &[A]) -> Child {
         .unwrap_or_else(|e| unreachable!("cannot run {BIN}: {e}"))
 }
 
+/// Runs the `ruling` binary with `args` in `dir` under `sh`, after the shell commands
+/// `setup` (`exec >/dev/full`, `exec >&-`, `ulimit -f 0`…), to give it the standard output or
+/// limits a user's shell would.
+pub fn ruling_under_shell<A: AsRef<OsStr>>(dir: &Path, setup: &str, args: &[A]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("{setup}\nexec \"$0\" \"$@\""))
+        .arg(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| unreachable!("cannot run sh: {e}"))
+}
+
 /// Runs the `ruling` binary with `args` in the repository root and `input` on standard input.
 pub fn ruling_with_stdin(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(BIN)
