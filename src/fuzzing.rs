@@ -164,6 +164,7 @@ fn meaning(mode: u8, text: &str) -> Result<Vec<String>, String> {
                 let options = Options {
                     closed_world,
                     needs: true,
+                    explain: true,
                 };
                 let report = report::build(&rules.evaluate(case, options));
                 serde_json::to_string(&report::to_json(&report)).map_err(|e| e.to_string())
