@@ -7,7 +7,6 @@ mod common;
 
 use common::{copy_of_rules, ruling_in, ruling_under_shell, spawn_in, stderr, stdout, temp};
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 const EXAMPLE: &str = "examples/学生出租银行卡.toml";
 
@@ -123,7 +122,7 @@ fn rule_entries_that_are_not_regular_files_are_check_errors_naming_them() {
         .unwrap_or_default();
     mkfifo(&rules.join("zz-管道.rule"));
     std::os::unix::fs::symlink("/dev/null", rules.join("zz-设备.rule")).unwrap_or_default();
-    let started = Instant::now();
+    // A FIFO that were opened would block: the commands ending at all shows it is not.
     for args in [
         &["check", "--rules", "."][..],
         &["eval", "--rules", ".", "x.toml"],
@@ -145,10 +144,6 @@ fn rule_entries_that_are_not_regular_files_are_check_errors_naming_them() {
             "{err}"
         );
     }
-    assert!(
-        started.elapsed() < Duration::from_secs(60),
-        "a FIFO must not be opened"
-    );
 }
 
 #[test]
@@ -243,19 +238,13 @@ fn chain(dir: &Path, n: usize) {
 fn a_ten_thousand_conclusion_chain_is_evaluated_and_explained_in_bounded_work() {
     let dir = temp();
     chain(dir.path(), 10_000);
-    // Generous for a debug build on a shared machine; the quadratic version took minutes.
-    let started = Instant::now();
+    // The work is bounded by what is written: the quadratic explain wrote over a gigabyte.
     let o = ruling_in(dir.path(), &["eval", "--rules", ".", "案件.json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("c9999"));
     let e = ruling_in(
         dir.path(),
         &["explain", "--rules", ".", "案件.json", "c9999"],
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(120),
-        "{:?}",
-        started.elapsed()
     );
     assert_eq!(e.status.code(), Some(0), "{}", stderr(&e));
     let out = stdout(&e);

