@@ -7,8 +7,11 @@
 
 pub mod calendar;
 mod explain;
+pub mod needs;
+mod whynot;
 
 pub use explain::{computed_operands, Computed};
+pub use whynot::{why_not, Failure, Read, Side};
 
 use crate::diag::{Code, Diagnostic};
 use crate::program::value::{self, Record, Tri, Value};
@@ -120,7 +123,7 @@ pub fn evaluate_into(program: &Program, facts: &[Value], options: Options, out: 
         ev.conclude(c);
     }
     if options.needs {
-        out.needs = needs(program, facts, out);
+        out.needs = needs::needs(program, facts, out);
     }
 }
 
@@ -605,69 +608,4 @@ fn eq_op(op: CmpOp, equal: bool) -> Tri {
         CmpOp::Ne => Some(!equal),
         _ => None,
     }
-}
-
-/// For each undecided (or incomplete) conclusion, the unknown facts its undecided rules read,
-/// following undecided conclusions they read in turn.
-fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<usize>> {
-    let mut out: Vec<Vec<usize>> = vec![Vec::new(); program.conclusions.len()];
-    let param_unknown =
-        |p: ParamId| param_value(program, &ev.params, p).is_none_or(|v| !v.is_known());
-    let fact_open = |f: usize| match facts.get(f) {
-        None | Some(Value::Unknown) => true,
-        Some(Value::Word(w)) => program.facts.get(f).is_some_and(|d| match d.ty {
-            crate::program::Type::Enum(e) => program
-                .enums
-                .get(e)
-                .and_then(|x| x.pending.get(usize::from(*w)))
-                .copied()
-                .unwrap_or(false),
-            _ => false,
-        }),
-        _ => false,
-    };
-    for &c in &program.order {
-        let decided = ev.values.get(c).is_some_and(Value::is_known)
-            && ev.complete.get(c).copied().unwrap_or(true);
-        if decided {
-            continue;
-        }
-        let mut set: Vec<usize> = Vec::new();
-        let Some(def) = program.conclusions.get(c) else {
-            continue;
-        };
-        let mut open_rules: Vec<RuleId> = def
-            .rules
-            .iter()
-            .copied()
-            .filter(|r| ev.rules.get(*r) == Some(&Some(RuleStatus::Undecided)))
-            .collect();
-        let overriders: Vec<RuleId> = open_rules
-            .iter()
-            .filter_map(|r| program.rules.get(*r))
-            .flat_map(|r| r.defeated_by.iter().copied())
-            .filter(|x| ev.rules.get(*x) == Some(&Some(RuleStatus::Undecided)))
-            .collect();
-        open_rules.extend(overriders);
-        for r in open_rules {
-            let Some(rule) = program.rules.get(r) else {
-                continue;
-            };
-            set.extend(rule.reads_facts.iter().copied().filter(|f| fact_open(*f)));
-            if rule.reads_params.iter().any(|p| param_unknown(*p)) {
-                set.extend(program.conduct_date);
-            }
-            for &d in &rule.reads_conclusions {
-                if let Some(more) = out.get(d) {
-                    set.extend(more.iter().copied());
-                }
-            }
-        }
-        set.sort_unstable();
-        set.dedup();
-        if let Some(slot) = out.get_mut(c) {
-            *slot = set;
-        }
-    }
-    out
 }
