@@ -2,31 +2,31 @@
 //! fired, failed, was defeated or is undecided, on which fact values, with citations; the
 //! conclusions its rules lean on are expanded beneath, each once.
 
+use super::open::{failure_text, PRESUMED};
+use super::quote::inner;
 use super::{basis, conclusion_value, shown};
-use crate::eval::{Outcome, RuleStatus};
-use crate::program::value::Value;
-use crate::program::Program;
+use crate::eval::RuleStatus;
 use crate::rules::Evaluated;
 use std::fmt::Write as _;
 
 /// The tree of one conclusion of an evaluated case, as text.
 pub fn explain(ev: &Evaluated<'_>, conclusion: usize) -> String {
-    let (program, facts, outcome) = (ev.program(), &ev.facts, &ev.outcome);
     let mut out = String::new();
-    let mut seen = vec![false; program.conclusions.len()];
-    node(program, facts, outcome, conclusion, "", &mut seen, &mut out);
+    let mut seen = vec![false; ev.program().conclusions.len()];
+    let mut quoted = Vec::new();
+    node(ev, conclusion, "", &mut seen, &mut quoted, &mut out);
     out
 }
 
 fn node(
-    program: &Program,
-    facts: &[Value],
-    outcome: &Outcome,
+    ev: &Evaluated<'_>,
     c: usize,
     indent: &str,
     seen: &mut [bool],
+    quoted: &mut Vec<u32>,
     out: &mut String,
 ) {
+    let (program, facts, outcome) = (ev.program(), &ev.facts, &ev.outcome);
     let Some(def) = program.conclusions.get(c) else {
         return;
     };
@@ -86,17 +86,42 @@ fn node(
             .join(" ");
         let _ = writeln!(out, "{inner}  条件：{condition}");
         if let Some(text) = &rule.text {
-            let _ = writeln!(out, "{inner}  条文：“{text}”");
+            match rule.cite {
+                Some(id) if quoted.contains(&id) => {
+                    let _ = writeln!(out, "{inner}  条文：见上文{cite}");
+                }
+                _ => {
+                    let _ = writeln!(out, "{inner}  条文：“{}”", self::inner(text));
+                    quoted.extend(rule.cite);
+                }
+            }
         }
         if let Some(b) = basis(program, facts, outcome, r) {
             for (name, _, v) in &b.facts {
-                let _ = writeln!(out, "{inner}  事实：{name} = {v}");
+                let presumed = ev
+                    .presumed
+                    .iter()
+                    .any(|f| program.facts.get(*f).is_some_and(|d| d.name == *name));
+                let mark = if presumed { PRESUMED } else { "" };
+                let _ = writeln!(out, "{inner}  事实：{name} = {v}{mark}");
             }
             for (name, v) in &b.params {
                 let _ = writeln!(out, "{inner}  标准：{name} = {v}");
             }
             for (text, v) in &b.computed {
                 let _ = writeln!(out, "{inner}  计算：{text} = {v}");
+            }
+        }
+        if !matches!(
+            outcome.rules.get(r).copied().flatten(),
+            Some(RuleStatus::Fired) | Some(RuleStatus::Undecided) | None
+        ) {
+            let reasons: Vec<String> = crate::eval::why_not(program, facts, outcome, r)
+                .iter()
+                .map(|f| failure_text(ev, f))
+                .collect();
+            if !reasons.is_empty() {
+                let _ = writeln!(out, "{inner}  原因：{}", reasons.join("；"));
             }
         }
         for u in &rule.unless {
@@ -113,7 +138,7 @@ fn node(
             let _ = writeln!(out, "{inner}  例外：规则“{name}”优先于本规则");
         }
         for &d in &rule.reads_conclusions {
-            node(program, facts, outcome, d, &format!("{inner}  "), seen, out);
+            node(ev, d, &format!("{inner}  "), seen, quoted, out);
         }
     }
 }

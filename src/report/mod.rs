@@ -4,6 +4,8 @@
 mod explain;
 mod json;
 mod markdown;
+pub mod open;
+pub mod quote;
 mod text;
 mod validity;
 mod values;
@@ -11,7 +13,7 @@ mod values;
 pub use explain::explain;
 pub use json::to_json;
 pub use markdown::to_markdown;
-pub use text::to_text;
+pub use text::{questions_text, to_text};
 pub use values::ValueWriter;
 
 use crate::eval::{Outcome, RuleStatus};
@@ -59,6 +61,17 @@ pub struct Basis {
     pub computed: Vec<(String, String)>,
 }
 
+/// One rule that could have established a conclusion and why it did not.
+#[derive(Debug, Clone)]
+pub struct WhyNot {
+    /// The rule's name.
+    pub rule: String,
+    /// Its citation.
+    pub cite: String,
+    /// Why not: the failed condition with its values, or what defeated it.
+    pub reason: String,
+}
+
 /// One conclusion of a case.
 #[derive(Debug, Clone)]
 pub struct ConclusionReport {
@@ -70,8 +83,22 @@ pub struct ConclusionReport {
     pub shown: String,
     /// The rules that fired for it.
     pub because: Vec<Basis>,
-    /// Unknown facts that could still change it.
+    /// Unknown facts that could still change it, most decisive first.
     pub needs: Vec<String>,
+    /// Whether the value is 否, 不适用 or a settled empty set (a why-not is given).
+    pub negative: bool,
+    /// For 否, 不适用 or an empty set: each rule that could have established it, and why not.
+    pub why_not: Vec<WhyNot>,
+    /// For a set conclusion: the items not yet decided either way.
+    pub undecided: Option<Vec<String>>,
+    /// For an undecided 情态: the strongest modality already established, and the strongest
+    /// still open (`可以`, `应当`).
+    pub at_least: Option<(String, String)>,
+    /// Whether the value rests on a fact the closed world presumed.
+    pub presumed: bool,
+    /// A helper conclusion (its description says 辅助结论): drawn for other conclusions'
+    /// rules, shown apart.
+    pub helper: bool,
 }
 
 /// The whole result for one case.
@@ -81,8 +108,18 @@ pub struct Report {
     pub rules: RulesInfo,
     /// `案件`
     pub case: Option<String>,
+    /// `说明`: the case's own account.
+    pub note: Option<String>,
+    /// The date the report was produced.
+    pub produced: String,
+    /// The version of `ruling` that produced it.
+    pub version: String,
     /// Whether the closed world was applied.
     pub closed_world: bool,
+    /// The facts the closed world presumed, by name.
+    pub presumed: Vec<String>,
+    /// What to establish next, most decisive first.
+    pub questions: Vec<open::Question>,
     /// Every conclusion, in declaration order.
     pub conclusions: Vec<ConclusionReport>,
     /// Evaluation errors, rendered.
@@ -265,6 +302,7 @@ pub fn basis(program: &Program, facts: &[Value], outcome: &Outcome, r: usize) ->
 pub fn build(ev: &Evaluated<'_>) -> Report {
     let program = ev.program();
     let (facts, outcome) = (&ev.facts, &ev.outcome);
+    let rests = open::rest_on_presumption(ev);
     let conclusions = program
         .conclusions
         .iter()
@@ -291,9 +329,14 @@ pub fn build(ev: &Evaluated<'_>) -> Report {
                         .collect()
                 })
                 .unwrap_or_default();
+            let at_least = open::at_least(program, outcome, c);
+            let undecided = open::undecided(program, outcome, c);
             let mut shown_value = shown(&value);
             if value.is_null() && def.kind == ConclusionKind::Word(MODALITY) {
-                shown_value = "待定".into();
+                shown_value = match &at_least {
+                    Some((floor, open)) => format!("至少{floor}（{open}待定）"),
+                    None => "待定".into(),
+                };
             }
             ConclusionReport {
                 name: def.name.clone(),
@@ -301,13 +344,29 @@ pub fn build(ev: &Evaluated<'_>) -> Report {
                 value,
                 because,
                 needs,
+                negative: open::is_negative(program, outcome, c),
+                why_not: open::why_not(ev, c),
+                undecided,
+                at_least,
+                presumed: rests.get(c).copied().unwrap_or(false),
+                helper: def.doc.contains("辅助结论"),
             }
         })
         .collect();
     Report {
         rules: RulesInfo::of(ev.rules.set()),
         case: ev.case_id.clone(),
+        note: ev.note.clone(),
+        produced: quote::produced_date(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
         closed_world: ev.closed_world,
+        presumed: ev
+            .presumed
+            .iter()
+            .filter_map(|f| program.facts.get(*f))
+            .map(|f| f.name.clone())
+            .collect(),
+        questions: open::questions(ev, &[]),
         conclusions,
         errors: outcome.errors.iter().map(|d| d.message.clone()).collect(),
     }
