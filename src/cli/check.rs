@@ -1,6 +1,7 @@
 //! `ruling check`: parse and check every rule file; print every problem.
 
 use super::{OK, PROBLEMS};
+use ruling::check::interface;
 use ruling::diag;
 use ruling::rules::{Rules, RulesSpec};
 
@@ -10,6 +11,21 @@ pub(super) fn run(spec: &RulesSpec) -> i32 {
             let (set, p) = (rules.set(), rules.program());
             if !rules.warnings().is_empty() {
                 eprint!("{}", diag::render(rules.warnings(), &set.sources));
+            }
+            // The protected interface, when the folder keeps a list of it.
+            let list = set.dir.as_ref().map(|d| d.join(interface::LIST_FILE));
+            if let Some(list) = list.filter(|l| l.is_file()) {
+                let text = std::fs::read_to_string(&list).unwrap_or_default();
+                let problems = interface::verify(p, &text, &list.display().to_string());
+                if !problems.is_empty() {
+                    eprint!("{}", diag::render(&problems, &set.sources));
+                    eprintln!(
+                        "规则集 {} 与接口清单 {} 不符，未通过检查。",
+                        set.origin,
+                        list.display()
+                    );
+                    return PROBLEMS;
+                }
             }
             println!(
                 "规则集 {}（指纹 {}）：{} 个文件，{} 条事实，{} 个参数，{} 个结论，{} 条规则，{} 个示例，检查通过。",
