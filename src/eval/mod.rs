@@ -383,8 +383,12 @@ impl<'a> Evaluator<'a, '_> {
                 value::or(a, self.truth(b))
             }
             Node::Cmp(op, l, r, pending) => {
+                // A word marked 待定 leaves a comparison open when the case holds it, not when
+                // the rule names it: `查证 是 未查证` is false for a case that has 已查证达到.
+                let given = |x: &Expr| (!matches!(x.node, Node::Const(_))).then_some(*pending);
+                let (pl, pr) = (given(l).flatten(), given(r).flatten());
                 let (l, r) = (self.operand(l), self.operand(r));
-                self.compare(*op, &l, &r, *pending)
+                self.compare(*op, &l, &r, pl, pr)
             }
             Node::Member(elem, set, negated, pending) => {
                 let (el, set) = (self.operand(elem), self.operand(set));
@@ -512,12 +516,19 @@ impl<'a> Evaluator<'a, '_> {
             .unwrap_or(false)
     }
 
-    fn compare(&self, op: CmpOp, l: &Value, r: &Value, pending: Option<usize>) -> Tri {
+    fn compare(
+        &self,
+        op: CmpOp,
+        l: &Value,
+        r: &Value,
+        pending_l: Option<usize>,
+        pending_r: Option<usize>,
+    ) -> Tri {
         let ord = match (l, r) {
             (Value::Num(a), Value::Num(b)) => a.cmp(b),
             (Value::Date(a), Value::Date(b)) => a.cmp(b),
             (Value::Word(a), Value::Word(b)) => {
-                if a != b && (self.is_pending(pending, *a) || self.is_pending(pending, *b)) {
+                if a != b && (self.is_pending(pending_l, *a) || self.is_pending(pending_r, *b)) {
                     return None;
                 }
                 return eq_op(op, a == b);

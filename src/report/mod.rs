@@ -309,11 +309,23 @@ pub fn build(ev: &Evaluated<'_>) -> Report {
         .enumerate()
         .map(|(c, def)| {
             let value = conclusion_value(program, outcome, c);
-            let because = def
+            let mut fired: Vec<usize> = def
                 .rules
                 .iter()
-                .filter(|r| outcome.rules.get(**r) == Some(&Some(RuleStatus::Fired)))
-                .filter_map(|&r| basis(program, facts, outcome, r))
+                .copied()
+                .filter(|r| outcome.rules.get(*r) == Some(&Some(RuleStatus::Fired)))
+                .collect();
+            // In the order of the law, not of the rule files.
+            fired.sort_by_key(|r| {
+                program
+                    .rules
+                    .get(*r)
+                    .and_then(|x| x.cite)
+                    .and_then(|c| program.citations.get(c as usize))
+            });
+            let because = fired
+                .into_iter()
+                .filter_map(|r| basis(program, facts, outcome, r))
                 .map(|mut b| {
                     mark_presumed(&mut b, program, &ev.presumed);
                     b
@@ -331,7 +343,7 @@ pub fn build(ev: &Evaluated<'_>) -> Report {
                 .unwrap_or_default();
             let at_least = open::at_least(program, outcome, c);
             let undecided = open::undecided(program, outcome, c);
-            let mut shown_value = shown(&value);
+            let mut shown_value = shown(&by_number(program, def.kind, &value));
             if value.is_null() && def.kind == ConclusionKind::Word(MODALITY) {
                 shown_value = match &at_least {
                     Some((floor, open)) => format!("至少{floor}（{open}待定）"),
@@ -370,6 +382,25 @@ pub fn build(ev: &Evaluated<'_>) -> Report {
         conclusions,
         errors: outcome.errors.iter().map(|d| d.message.clone()).collect(),
     }
+}
+
+/// A set of citations in the order of the law (document, then article, paragraph and item
+/// by number: 第2条 before 第10条) for people; the JSON keeps the order of the contract.
+fn by_number(program: &Program, kind: ConclusionKind, value: &J) -> J {
+    let (ConclusionKind::Cites, J::Array(items)) = (kind, value) else {
+        return value.clone();
+    };
+    let path = |s: &str| {
+        (0..program.citations.len())
+            .find(|i| program.cite(u32::try_from(*i).unwrap_or(u32::MAX)) == s)
+            .and_then(|i| program.citations.get(i))
+    };
+    let mut sorted = items.clone();
+    sorted.sort_by(|a, b| {
+        let (a, b) = (a.as_str().unwrap_or(""), b.as_str().unwrap_or(""));
+        path(a).cmp(&path(b)).then(a.cmp(b))
+    });
+    J::Array(sorted)
 }
 
 /// Marks, in a basis, the facts the closed world presumed: their value (否, 0, 无) was not
