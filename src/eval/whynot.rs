@@ -22,6 +22,8 @@ pub struct Side {
     pub fact: Option<FactId>,
     /// The parameter (standard) it is, if it is one.
     pub param: Option<ParamId>,
+    /// The conclusion it is, if it is one.
+    pub conclusion: Option<ConclusionId>,
     /// Whether it is a number or word written in the rule.
     pub constant: bool,
 }
@@ -152,6 +154,10 @@ fn side<'a>(ev: &mut Evaluator<'a, '_>, e: &'a Expr) -> Side {
         ty,
         fact,
         param,
+        conclusion: match e.node {
+            Node::Conclusion(c) => Some(c),
+            _ => None,
+        },
         constant,
     }
 }

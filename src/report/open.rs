@@ -168,6 +168,14 @@ fn side_text(ev: &Evaluated<'_>, side: &Side, with_value: bool) -> String {
             fact_value(program, &ev.facts, &ev.presumed, f)
         );
     }
+    if let Some(c) = side.conclusion {
+        let v = super::shown(&super::conclusion_value(program, &ev.outcome, c));
+        return if with_value {
+            format!("{text} = {v}")
+        } else {
+            format!("{text}（{v}）")
+        };
+    }
     if let Some(p) = side.param {
         let shown = ev
             .outcome
@@ -364,10 +372,10 @@ pub fn question(ev: &Evaluated<'_>, f: FactId) -> Option<Question> {
             Some(t) => format!("{}是否达到{}", def.name, super::quote::chinese_quantity(&t)),
             None => format!("{}（{what}）是多少", def.name),
         },
-        Type::Enum(e) => format!("{what}：{}", program.enum_words(e)),
-        Type::Words(e) => format!("{what}（可多选：{}）", program.enum_words(e)),
-        Type::Date => format!("{what}（日期）"),
-        Type::List(_) => format!("{what}（逐项列明）"),
+        Type::Enum(e) => format!("{}：{what}（{}）", def.name, program.enum_words(e)),
+        Type::Words(e) => format!("{}：{what}（可多选：{}）", def.name, program.enum_words(e)),
+        Type::Date => format!("{}：{what}（日期）", def.name),
+        Type::List(_) => format!("{}：{what}（逐项列明）", def.name),
         _ => what,
     };
     Some(Question {
