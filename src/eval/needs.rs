@@ -9,7 +9,8 @@
 //! sets of words, counts and amounts compared only with a standard or a number) are assigned;
 //! the others (dates, lists of records, texts) stay unknown, and where they keep the conclusion
 //! open the fact in question is listed: a sound over-approximation, never an omission. The
-//! search is bounded ([`BUDGET`] evaluations per fact); past it the fact is listed.
+//! search is bounded ([`BUDGET`] evaluations per fact; past it the fact is listed), and runs
+//! only for conclusions with at most [`MAX_EXACT`] open inputs; beyond, all are listed.
 
 use super::{Evaluator, Outcome, ParamChoice};
 use crate::program::value::Value;
@@ -17,7 +18,12 @@ use crate::program::{ConclusionId, Expr, FactId, Node, Program, RuleId, Type};
 use rust_decimal::Decimal;
 
 /// The most evaluations spent deciding whether one fact matters to one conclusion.
-pub const BUDGET: usize = 4000;
+pub const BUDGET: usize = 400;
+
+/// The most open inputs a conclusion may have for its needs to be searched exactly; beyond,
+/// every open input is listed (sound, and what the search would mostly find anyway: with that
+/// many facts open, most can still matter).
+pub const MAX_EXACT: usize = 12;
 
 /// The most words of a set fact whose every subset is tried.
 const MAX_SET_WORDS: usize = 4;
@@ -449,6 +455,12 @@ pub fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<FactId
             }
         }
         let dom_of = |f: FactId| domains.get(f).and_then(|d| d.clone()).flatten();
+        if cands.len() > MAX_EXACT {
+            if let Some(slot) = out.get_mut(c) {
+                slot.clone_from(&cands);
+            }
+            continue;
+        }
         let Some(known) = known_facts(program, &cone_rules(program, &cone)) else {
             // `已知` over something other than a fact: no bound is sound; every candidate.
             if let Some(slot) = out.get_mut(c) {
