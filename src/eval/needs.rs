@@ -257,36 +257,69 @@ pub fn fact_open(program: &Program, facts: &[Value], f: FactId) -> bool {
     }
 }
 
-/// The open facts a cone's rules read, in fact order: the candidates to be tried. The date of
-/// the conduct is among them when a standard cannot be chosen without it.
-fn candidates(
-    program: &Program,
-    facts: &[Value],
-    out: &Outcome,
-    cone: &[ConclusionId],
-) -> Vec<FactId> {
-    let mut set = Vec::new();
-    for r in cone_rules(program, cone) {
-        let Some(rule) = program.rules.get(r) else {
+/// For each open conclusion, the candidates to be tried, in fact order: the open facts read by
+/// its undecided rules (and the undecided rules that can defeat them), and the candidates of the
+/// open conclusions those rules read. A decided rule stays decided whatever the unknown facts
+/// turn out to be (three-valued evaluation is monotone), so nothing else can matter — except
+/// through `已知`/`未知`, whose open facts are added. The date of the conduct is among them when
+/// a standard cannot be chosen without it.
+fn all_candidates(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<FactId>> {
+    let mut out: Vec<Vec<FactId>> = vec![Vec::new(); program.conclusions.len()];
+    let undecided = |r: RuleId| ev.rules.get(r) == Some(&Some(super::RuleStatus::Undecided));
+    for &c in &program.order {
+        if decided(ev, c).is_some() {
+            continue;
+        }
+        let Some(def) = program.conclusions.get(c) else {
             continue;
         };
-        set.extend(
-            rule.reads_facts
-                .iter()
-                .copied()
-                .filter(|f| fact_open(program, facts, *f)),
-        );
-        let unknown_param = rule
-            .reads_params
+        let mut set: Vec<FactId> = Vec::new();
+        let mut rules: Vec<RuleId> = def
+            .rules
             .iter()
-            .any(|p| super::param_value(program, &out.params, *p).is_none_or(|v| !v.is_known()));
-        if unknown_param {
-            set.extend(program.conduct_date);
+            .copied()
+            .filter(|r| undecided(*r))
+            .collect();
+        let overriders: Vec<RuleId> = rules
+            .iter()
+            .filter_map(|r| program.rules.get(*r))
+            .flat_map(|r| r.defeated_by.iter().copied())
+            .filter(|x| undecided(*x))
+            .collect();
+        rules.extend(overriders);
+        for r in rules {
+            let Some(rule) = program.rules.get(r) else {
+                continue;
+            };
+            set.extend(
+                rule.reads_facts
+                    .iter()
+                    .copied()
+                    .filter(|f| fact_open(program, facts, *f)),
+            );
+            let unknown_param = rule
+                .reads_params
+                .iter()
+                .any(|p| super::param_value(program, &ev.params, *p).is_none_or(|v| !v.is_known()));
+            if unknown_param {
+                set.extend(program.conduct_date);
+            }
+            for &d in &rule.reads_conclusions {
+                if let Some(more) = out.get(d) {
+                    set.extend(more.iter().copied());
+                }
+            }
+        }
+        if let Some(known) = known_facts(program, &cone_rules(program, &cone(program, c))) {
+            set.extend(known.into_iter().filter(|f| fact_open(program, facts, *f)));
+        }
+        set.sort_unstable();
+        set.dedup();
+        if let Some(slot) = out.get_mut(c) {
+            *slot = set;
         }
     }
-    set.sort_unstable();
-    set.dedup();
-    set
+    out
 }
 
 /// The facts read by `已知`/`未知` in the given rules; `None` when one reads something else.
@@ -441,12 +474,13 @@ pub fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<FactId
     let mut out: Vec<Vec<FactId>> = vec![Vec::new(); n];
     let mut alone: Vec<Vec<bool>> = vec![Vec::new(); n];
     let mut domains: Vec<Option<Option<Vec<Value>>>> = vec![None; program.facts.len()];
+    let candidates = all_candidates(program, facts, ev);
     for c in 0..n {
         if decided(ev, c).is_some() {
             continue;
         }
         let cone = cone(program, c);
-        let cands = candidates(program, facts, ev, &cone);
+        let cands = candidates.get(c).cloned().unwrap_or_default();
         for &f in &cands {
             if let Some(slot) = domains.get_mut(f) {
                 if slot.is_none() {

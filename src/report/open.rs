@@ -84,7 +84,16 @@ pub fn why_not(ev: &Evaluated<'_>, c: ConclusionId) -> Vec<WhyNot> {
     if !is_negative(program, &ev.outcome, c) {
         return Vec::new();
     }
-    establishing_rules(program, c)
+    let mut rules = establishing_rules(program, c);
+    // In the order of the law, as the bases are.
+    rules.sort_by_key(|r| {
+        program
+            .rules
+            .get(*r)
+            .and_then(|x| x.cite)
+            .and_then(|c| program.citations.get(c as usize))
+    });
+    rules
         .into_iter()
         .filter_map(|r| {
             let rule = program.rules.get(r)?;
