@@ -3,6 +3,13 @@
 //! interview that asks only what decides, and `ruling check` guarding the law's numbers and
 //! the protected interface.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test should fail loudly at the point of failure"
+)]
+
 mod common;
 
 use common::{copy_of_rules, root, ruling_in, ruling_in_with_stdin, stderr, stdout, temp};

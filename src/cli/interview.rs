@@ -184,7 +184,7 @@ fn answer_value(ty: Type, answer: &str) -> serde_json::Value {
         },
         Type::Int => answer
             .parse::<u64>()
-            .map_or_else(|_| J::String(answer.to_string()), |n| J::from(n)),
+            .map_or_else(|_| J::String(answer.to_string()), J::from),
         Type::Words(_) if answer.is_empty() || answer == "无" => J::Array(Vec::new()),
         Type::Words(_) => J::Array(
             answer

@@ -47,9 +47,9 @@ pub enum Failure {
         /// Its operator.
         op: CmpOp,
         /// Left side.
-        left: Side,
+        left: Box<Side>,
         /// Right side.
-        right: Side,
+        right: Box<Side>,
     },
     /// Another part of its condition that did not hold, with what it read.
     Condition {
@@ -118,8 +118,8 @@ fn falsify<'a>(ev: &mut Evaluator<'a, '_>, e: &'a Expr, found: &mut Vec<Failure>
             falsify(ev, b, found);
         }
         Node::Cmp(op, l, r, _) => {
-            let left = side(ev, l);
-            let right = side(ev, r);
+            let left = Box::new(side(ev, l));
+            let right = Box::new(side(ev, r));
             found.push(Failure::Compare {
                 span: e.span,
                 op: *op,
