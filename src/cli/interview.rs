@@ -67,6 +67,7 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
             Options {
                 closed_world: false,
                 needs: true,
+                explain: false,
             },
         );
         let open_targets = open_conclusions(&ev, &targets);

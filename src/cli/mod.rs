@@ -9,6 +9,7 @@ mod fmt;
 mod generate;
 mod impact;
 mod interview;
+mod serve;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -37,6 +38,7 @@ const AFTER: &str = "示例：
   ruling fmt                                          把规则文件整理成统一格式
   ruling batch 案件.jsonl > 结果.jsonl                批量评估，每行一个 JSON 案件
   ruling lsp                                          语言服务器，供编辑器（如 VS Code）使用
+  ruling serve                                        本机 HTTP 服务和填写案件的网页（http://127.0.0.1:8750/）
 
 规则集：--rules 指定的目录；未指定时用当前目录下的 rules/；没有则用程序内置的规则。";
 
@@ -85,6 +87,9 @@ enum Command {
     /// 批量评估：每行一个 JSON 案件，每行输出一个结果，顺序与输入一致，使用全部处理器核心
     #[command(after_help = batch::AFTER)]
     Batch(batch::Args),
+    /// 在本机启动 HTTP 服务：供办案系统调用的接口，以及在浏览器中填写案件、即时评估的网页
+    #[command(after_help = serve::AFTER)]
+    Serve(serve::Args),
     /// 把规则文件改写为统一格式（缩进、空格、子句顺序、标点），保留注释，不改变含义
     #[command(after_help = fmt::AFTER)]
     Fmt(fmt::Args),
@@ -131,6 +136,7 @@ pub fn run() -> i32 {
         Command::Fmt(args) => fmt::run(&rules, args),
         Command::Impact(args) => impact::run(&rules, args),
         Command::Interview(args) => interview::run(&rules, args),
+        Command::Serve(args) => serve::run(&rules, args),
         Command::Lsp => ruling::lsp::run(rules.dir.as_deref()),
     }
 }

@@ -305,7 +305,14 @@ pub fn rest_on_presumption(ev: &Evaluated<'_>) -> Vec<bool> {
     if ev.presumed.is_empty() {
         return vec![false; n];
     }
-    let open = eval::evaluate(program, &ev.given, eval::Options { needs: false });
+    let open = eval::evaluate(
+        program,
+        &ev.given,
+        eval::Options {
+            needs: false,
+            explain: false,
+        },
+    );
     (0..n)
         .map(|c| {
             super::conclusion_value(program, &open, c)
