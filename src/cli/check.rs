@@ -2,6 +2,7 @@
 
 use super::out::Out;
 use super::{OK, PROBLEMS};
+use ruling::check::interface;
 use ruling::diag;
 use ruling::rules::{Rules, RulesSpec};
 use ruling::ruleset;
@@ -25,6 +26,21 @@ pub(super) fn run(spec: &RulesSpec) -> i32 {
             shown.extend(rules.warnings().iter().cloned());
             if !shown.is_empty() {
                 eprint!("{}", diag::render(&shown, &set.sources));
+            }
+            // The protected interface, when the folder keeps a list of it.
+            let list = set.dir.as_ref().map(|d| d.join(interface::LIST_FILE));
+            if let Some(list) = list.filter(|l| l.is_file()) {
+                let text = std::fs::read_to_string(&list).unwrap_or_default();
+                let problems = interface::verify(p, &text, &list.display().to_string());
+                if !problems.is_empty() {
+                    eprint!("{}", diag::render(&problems, &set.sources));
+                    eprintln!(
+                        "规则集 {} 与接口清单 {} 不符，未通过检查。",
+                        set.origin,
+                        list.display()
+                    );
+                    return PROBLEMS;
+                }
             }
             let mut out = Out::new();
             out.line(&format!(

@@ -9,7 +9,7 @@ use ruling::rules::{Options, Rules, RulesSpec};
 use std::path::{Path, PathBuf};
 
 pub(super) const AFTER: &str = "示例：\n  ruling eval examples/学生出租银行卡.toml\n  ruling eval 案件.json --format json\n  ruling eval 案件.toml --closed-world\n\n\
-未填写的事实视为“未知”，相关结论为“待定”并列出尚需查明的事实；\n--closed-world 则把未填写的布尔事实视为否、数额视为零。\n\n退出码：0 成功，2 案件文件有误或无法写出结果（写入失败），141 读取输出的程序提前关闭（如 | head），不另提示";
+未填写的事实视为“未知”，相关结论为“待定”并列出尚需查明的事实；\n--closed-world 则把未填写的布尔事实视为否、数额视为零。\n--questions 只列出补充查证事项，可交侦查人员补查。\n\n退出码：0 成功，2 案件文件有误或无法写出结果（写入失败），141 读取输出的程序提前关闭（如 | head），不另提示";
 
 /// `ruling eval`
 #[derive(Debug, clap::Args)]
@@ -23,6 +23,9 @@ pub(super) struct Args {
     /// 未填写的布尔事实视为否，整数和金额视为零，集合和列表视为空
     #[arg(long)]
     closed_world: bool,
+    /// 只输出补充查证事项：仍能改变结论的事实，以法律用语提问并注明条文
+    #[arg(long)]
+    questions: bool,
 }
 
 pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
@@ -61,6 +64,7 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
                     out.put(&format!("\n{}\n\n", "─".repeat(40)));
                 }
                 out.put(&match args.format {
+                    _ if args.questions => report::questions_text(r),
                     Format::Markdown => report::to_markdown(r),
                     _ => report::to_text(r),
                 });

@@ -9,6 +9,7 @@ mod fmt;
 mod fmt_io;
 mod generate;
 mod impact;
+mod interview;
 pub(crate) mod out;
 mod serve;
 mod test;
@@ -97,6 +98,9 @@ enum Command {
     /// 修改规则的影响：同一批案件分别按原规则集（--base）和新规则集（--rules）评估，列出结论有变化的案件
     #[command(after_help = impact::AFTER)]
     Impact(impact::Args),
+    /// 逐项询问仍能改变结论的事实，并把回答写入案件文件
+    #[command(after_help = interview::AFTER)]
+    Interview(interview::Args),
     /// 语言服务器：经标准输入输出为编辑器提供诊断、悬停说明、跳转、补全、格式化和“运行示例”
     #[command(
         after_help = "示例：\n  ruling lsp                     由编辑器启动，不必手工运行\n  ruling lsp --rules 我的规则/    另外预先载入一个规则目录\n\n\
@@ -140,6 +144,7 @@ pub fn run() -> i32 {
         Command::Generate(args) => generate::run(&rules, args),
         Command::Fmt(args) => fmt::run(&rules, args),
         Command::Impact(args) => impact::run(&rules, args),
+        Command::Interview(args) => interview::run(&rules, args),
         Command::Serve(args) => serve::run(&rules, args),
         Command::Lsp => ruling::lsp::run(rules.dir.as_deref()),
     }

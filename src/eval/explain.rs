@@ -98,7 +98,7 @@ fn is_computed(e: &Expr) -> bool {
 }
 
 /// The type of a computed value, enough to show it with its unit.
-fn type_of(program: &Program, e: &Expr) -> Option<Type> {
+pub(super) fn type_of(program: &Program, e: &Expr) -> Option<Type> {
     match &e.node {
         Node::Fact(f) => program.facts.get(*f).map(|f| f.ty),
         Node::Param(p) => program.params.get(*p).map(|p| p.ty),

@@ -6,6 +6,8 @@
 //! derivation per conclusion, each indented at most [`MAX_DEPTH`] levels) and the recursion
 //! shallow whatever the rule set. Texts from the case are escaped as in the text report.
 
+use super::open::{failure_text, PRESUMED};
+use super::quote::inner as inner_quotes;
 use super::text::escape;
 use super::{basis, conclusion_value, shown};
 use crate::eval::{Outcome, RuleStatus};
@@ -22,11 +24,14 @@ pub fn explain(ev: &Evaluated<'_>, conclusion: usize) -> String {
     let (program, facts, outcome) = (ev.program(), &ev.facts, &ev.outcome);
     let mut out = String::new();
     let mut seen = vec![false; program.conclusions.len()];
+    let mut quoted = Vec::new();
     let mut tree = Tree {
+        ev,
         program,
         facts,
         outcome,
         seen: &mut seen,
+        quoted: &mut quoted,
         out: &mut out,
     };
     tree.node(conclusion, "", 0);
@@ -35,11 +40,14 @@ pub fn explain(ev: &Evaluated<'_>, conclusion: usize) -> String {
 
 /// What every level of the tree shares.
 struct Tree<'a> {
+    ev: &'a Evaluated<'a>,
     program: &'a Program,
     facts: &'a [Value],
     outcome: &'a Outcome,
     /// Conclusions already drawn.
     seen: &'a mut [bool],
+    /// Articles already quoted (later rules citing them refer back).
+    quoted: &'a mut Vec<u32>,
     out: &'a mut String,
 }
 
@@ -122,17 +130,43 @@ impl Tree<'_> {
                 .join(" ");
             let _ = writeln!(out, "{inner}  条件：{}", escape(&condition));
             if let Some(text) = &rule.text {
-                let _ = writeln!(out, "{inner}  条文：“{}”", escape(text));
+                match rule.cite {
+                    Some(id) if self.quoted.contains(&id) => {
+                        let _ = writeln!(out, "{inner}  条文：见上文{}", escape(&cite));
+                    }
+                    _ => {
+                        let _ = writeln!(out, "{inner}  条文：“{}”", escape(&inner_quotes(text)));
+                        self.quoted.extend(rule.cite);
+                    }
+                }
             }
             if let Some(b) = basis(program, facts, outcome, r) {
                 for (name, _, v) in &b.facts {
-                    let _ = writeln!(out, "{inner}  事实：{} = {}", escape(name), escape(v));
+                    let presumed = self
+                        .ev
+                        .presumed
+                        .iter()
+                        .any(|f| program.facts.get(*f).is_some_and(|d| d.name == *name));
+                    let mark = if presumed { PRESUMED } else { "" };
+                    let _ = writeln!(out, "{inner}  事实：{} = {}{mark}", escape(name), escape(v));
                 }
                 for (name, v) in &b.params {
                     let _ = writeln!(out, "{inner}  标准：{} = {}", escape(name), escape(v));
                 }
                 for (text, v) in &b.computed {
                     let _ = writeln!(out, "{inner}  计算：{} = {}", escape(text), escape(v));
+                }
+            }
+            if !matches!(
+                outcome.rules.get(r).copied().flatten(),
+                Some(RuleStatus::Fired) | Some(RuleStatus::Undecided) | None
+            ) {
+                let reasons: Vec<String> = crate::eval::why_not(program, facts, outcome, r)
+                    .iter()
+                    .map(|f| failure_text(self.ev, f))
+                    .collect();
+                if !reasons.is_empty() {
+                    let _ = writeln!(out, "{inner}  原因：{}", escape(&reasons.join("；")));
                 }
             }
             for u in &rule.unless {

@@ -477,3 +477,26 @@ impl Drop for LspClient {
         }
     }
 }
+
+/// Runs the `ruling` binary with `args` in `dir` and `input` on standard input (piped, as a
+/// script would), and waits for it.
+pub fn ruling_in_with_stdin<A: AsRef<OsStr>>(dir: &Path, args: &[A], input: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| unreachable!("cannot run {BIN}: {e}"));
+    let Some(mut stdin) = child.stdin.take() else {
+        unreachable!("standard input was asked to be piped")
+    };
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| unreachable!("{BIN} did not finish: {e}"));
+    let _ = writer.join();
+    out
+}
