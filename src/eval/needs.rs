@@ -562,10 +562,14 @@ pub fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<FactId
         }
     }
     for (list, decisive) in out.iter_mut().zip(&alone) {
+        // Lists taken whole (no search) have no `decisive` marks: none is put first.
         let mut keyed: Vec<(bool, usize, FactId)> = list
             .iter()
-            .zip(decisive)
-            .map(|(&f, &d)| (d, breadth.get(f).copied().unwrap_or(0), f))
+            .enumerate()
+            .map(|(i, &f)| {
+                let d = decisive.get(i).copied().unwrap_or(false);
+                (d, breadth.get(f).copied().unwrap_or(0), f)
+            })
             .collect();
         keyed.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
         *list = keyed.into_iter().map(|(_, _, f)| f).collect();
