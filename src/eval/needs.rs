@@ -518,8 +518,6 @@ pub fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<FactId
             .iter()
             .filter_map(|&f| dom_of(f).map(|d| (f, d)))
             .collect();
-        // The facts under `已知` first, so that the bound applies as soon as they are given.
-        enumerable.sort_by_key(|(f, _)| !known_open.contains(f));
         let mut search = Search {
             program,
             params: &ev.params,
@@ -530,6 +528,15 @@ pub fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<FactId
             spent: 0,
             known: known_open.clone(),
         };
+        // The facts under `已知` first, so that the bound applies as soon as they are given;
+        // then those one answer of which settles the conclusion: assigned early, they close
+        // branches at once (有相反证据 before the presumptions it rebuts).
+        let alone_of: Vec<(FactId, bool)> = cands
+            .iter()
+            .map(|&f| (f, search.decides_alone(f, dom_of(f).as_deref())))
+            .collect();
+        let alone_at = |f: FactId| alone_of.iter().any(|(g, a)| *g == f && *a);
+        enumerable.sort_by_key(|(f, _)| (!known_open.contains(f), !alone_at(*f)));
         let mut listed = Vec::new();
         let mut decisive = Vec::new();
         for &f in &cands {
@@ -543,7 +550,7 @@ pub fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<FactId
             let unsettled = known_open.len();
             if search.matters(f, dom.as_deref(), &rest, unsettled) {
                 listed.push(f);
-                decisive.push(search.decides_alone(f, dom.as_deref()));
+                decisive.push(alone_at(f));
             }
         }
         if let Some(slot) = out.get_mut(c) {
