@@ -518,8 +518,6 @@ pub fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<FactId
             .iter()
             .filter_map(|&f| dom_of(f).map(|d| (f, d)))
             .collect();
-        // The facts under `已知` first, so that the bound applies as soon as they are given.
-        enumerable.sort_by_key(|(f, _)| !known_open.contains(f));
         let mut search = Search {
             program,
             params: &ev.params,
@@ -530,6 +528,15 @@ pub fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<FactId
             spent: 0,
             known: known_open.clone(),
         };
+        // The facts under `已知` first, so that the bound applies as soon as they are given;
+        // then those one answer of which settles the conclusion: assigned early, they close
+        // branches at once (有相反证据 before the presumptions it rebuts).
+        let alone_of: Vec<(FactId, bool)> = cands
+            .iter()
+            .map(|&f| (f, search.decides_alone(f, dom_of(f).as_deref())))
+            .collect();
+        let alone_at = |f: FactId| alone_of.iter().any(|(g, a)| *g == f && *a);
+        enumerable.sort_by_key(|(f, _)| (!known_open.contains(f), !alone_at(*f)));
         let mut listed = Vec::new();
         let mut decisive = Vec::new();
         for &f in &cands {
@@ -543,7 +550,7 @@ pub fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<FactId
             let unsettled = known_open.len();
             if search.matters(f, dom.as_deref(), &rest, unsettled) {
                 listed.push(f);
-                decisive.push(search.decides_alone(f, dom.as_deref()));
+                decisive.push(alone_at(f));
             }
         }
         if let Some(slot) = out.get_mut(c) {
@@ -562,10 +569,14 @@ pub fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<FactId
         }
     }
     for (list, decisive) in out.iter_mut().zip(&alone) {
+        // Lists taken whole (no search) have no `decisive` marks: none is put first.
         let mut keyed: Vec<(bool, usize, FactId)> = list
             .iter()
-            .zip(decisive)
-            .map(|(&f, &d)| (d, breadth.get(f).copied().unwrap_or(0), f))
+            .enumerate()
+            .map(|(i, &f)| {
+                let d = decisive.get(i).copied().unwrap_or(false);
+                (d, breadth.get(f).copied().unwrap_or(0), f)
+            })
             .collect();
         keyed.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
         *list = keyed.into_iter().map(|(_, _, f)| f).collect();
