@@ -1,19 +1,20 @@
 //! `ruling explain`: the derivation tree of one conclusion.
 
-use super::{load_rules, print_plain, BAD_INPUT, OK};
-use ruling::case;
+use super::{load_rules, print_plain, read_case, Format, BAD_INPUT, OK};
 use ruling::diag::{did_you_mean, Code, Diagnostic};
 use ruling::report;
 use ruling::rules::{Options, RulesSpec};
 use std::path::PathBuf;
 
-pub(super) const AFTER: &str =
-    "示例：\n  ruling explain examples/学生出租银行卡.toml 情节严重\n\n退出码：0 成功，2 案件文件或结论名称有误";
+pub(super) const AFTER: &str = "示例：\n  ruling explain examples/学生出租银行卡.toml 情节严重\n  \
+ruling explain examples/学生出租银行卡.toml 构成帮信罪 --format markdown > 推导.md\n  \
+cat 案件.toml | ruling explain - 明知\n\n\
+退出码：0 成功；1 规则集有错误（先用 ruling check 查看）；2 案件文件或结论名称有误";
 
 /// `ruling explain`
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
-    /// 案件文件
+    /// 案件文件（.toml 或 .json）；写 - 从标准输入读取
     #[arg(value_name = "案件文件")]
     case: PathBuf,
     /// 结论名称，如 情节严重
@@ -22,6 +23,9 @@ pub(super) struct Args {
     /// 未填写的事实按封闭世界处理
     #[arg(long)]
     closed_world: bool,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
@@ -52,7 +56,7 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
         .with_help(help)]);
         return BAD_INPUT;
     };
-    let case = match case::read_file(program, &args.case) {
+    let case = match read_case(program, &args.case) {
         Ok(c) => c,
         Err(d) => {
             print_plain(&d);
@@ -64,13 +68,28 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
         needs: true,
     };
     let evaluated = rules.evaluate(&case, options);
-    println!("案件：{}", case.id.as_deref().unwrap_or("（未编号）"));
-    println!(
-        "规则集：{}（指纹 {}）",
-        rules.set().origin,
-        rules.set().fingerprint
-    );
-    println!();
-    print!("{}", report::explain(&evaluated, c));
+    let id = case.id.as_deref().unwrap_or("（未编号）");
+    let set = rules.set();
+    match args.format {
+        Format::Text => {
+            println!("案件：{id}");
+            println!("规则集：{}（指纹 {}）", set.origin, set.fingerprint);
+            println!();
+            print!("{}", report::explain(&evaluated, c));
+        }
+        Format::Json => {
+            let doc = serde_json::json!({
+                "rules": {"source": set.origin, "fingerprint": set.fingerprint},
+                "case": case.id,
+                "explain": report::tree::explain_json(&evaluated, c),
+            });
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        Format::Markdown => {
+            let tree = report::tree::explain_json(&evaluated, c);
+            let origin = format!("{}（指纹 {}）", set.origin, set.fingerprint);
+            print!("{}", report::tree::explain_markdown(&tree, id, &origin));
+        }
+    }
     OK
 }

@@ -9,8 +9,15 @@ mod fmt;
 mod generate;
 mod impact;
 mod test;
+// The onboarding commands (issue 14) and the Chinese command line.
+mod completions;
+mod facts;
+mod review;
+mod rules_cmd;
+mod template;
+mod zh;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use ruling::diag::{self, Diagnostic};
 use ruling::rules::{Rules, RulesSpec};
 use ruling::source::Sources;
@@ -36,12 +43,20 @@ const AFTER: &str = "示例：
   ruling fmt                                          把规则文件整理成统一格式
   ruling batch 案件.jsonl > 结果.jsonl                批量评估，每行一个 JSON 案件
   ruling lsp                                          语言服务器，供编辑器（如 VS Code）使用
+  ruling facts                                        列出案件文件可填写的全部事实
+  ruling template > 案件.toml                         生成带注释的案件文件模板
+  ruling rules                                        显示正在使用的规则集
+  ruling review                                       逐案审阅规则修改后变化的结论并接受或拒绝
 
-规则集：--rules 指定的目录；未指定时用当前目录下的 rules/；没有则用程序内置的规则。";
+规则集：--rules 指定的目录；未指定时用当前目录下的 rules/；没有则用程序内置的规则（内置规则），
+并在标准错误输出上提示。用 ruling rules --export 目录 导出内置规则后即可修改。
+
+退出码（各命令相同）：0 成功；1 发现问题（规则有误、测试未通过、有未接受的变化）；
+2 输入有误（案件文件、命令行用法）。各命令的帮助中另有说明。";
 
 /// `ruling`: the Opinion 法发〔2025〕12号 as rules that legal staff can read, amend and run.
 #[derive(Debug, Parser)]
-#[command(name = "ruling", version, about = ABOUT, after_help = AFTER)]
+#[command(name = "ruling", about = ABOUT, after_help = AFTER)]
 pub struct Cli {
     /// 规则文件所在目录（默认：./rules，没有则用内置规则）
     #[arg(long, global = true, value_name = "目录")]
@@ -59,7 +74,7 @@ pub enum Format {
     /// 中文报告
     #[default]
     Text,
-    /// CONTRACT.md 第5节的 JSON
+    /// JSON（字段说明见 docs/JSON输出说明.md）
     Json,
     /// Markdown 报告
     Markdown,
@@ -101,22 +116,89 @@ enum Command {
     /// 生成测试用的案件（JSON Lines），供性能测试使用
     #[command(hide = true)]
     Generate(generate::Args),
+    /// 列出案件文件可填写的全部事实：名称、类型、可填的词、记录字段、含义、条文
+    #[command(after_help = facts::AFTER)]
+    Facts(facts::Args),
+    /// 生成带注释的案件文件模板，按条文分组列出全部事实；原样即是有效的案件文件
+    #[command(after_help = template::AFTER)]
+    Template(template::Args),
+    /// 显示正在使用的规则集（来源、指纹、文件、规则和示例数）；--export 导出内置规则以便修改
+    #[command(after_help = rules_cmd::AFTER)]
+    Rules(rules_cmd::Args),
+    /// 审阅规则修改后结论有变化的案件：逐案显示新旧对比，接受、拒绝或跳过
+    #[command(after_help = review::AFTER)]
+    Review(review::Args),
+    /// 生成命令行补全脚本（bash、zsh、fish、powershell）
+    #[command(after_help = completions::AFTER)]
+    Completions(completions::Args),
+    /// 生成 man 手册页（roff 格式）
+    #[command(after_help = completions::MAN_AFTER)]
+    Manpage,
+}
+
+/// The command definition as users see it: clap's derive, rewritten in Chinese.
+pub(crate) fn command() -> clap::Command {
+    zh::localize(Cli::command())
+}
+
+/// Parses the command line; help, version and usage errors are printed in Chinese and give
+/// the exit code instead.
+fn parse() -> Result<Cli, i32> {
+    let matches = command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    matches.map_err(|e| {
+        use clap::error::ErrorKind;
+        match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                print!("{}", zh::finish(&e.render().to_string()));
+                OK
+            }
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                eprint!("{}", zh::finish(&e.render().to_string()));
+                BAD_INPUT
+            }
+            _ => {
+                eprint!("{}", zh::error_message(&e));
+                BAD_INPUT
+            }
+        }
+    })
+}
+
+/// Without `--rules` and without `./rules`, says on standard error that the built-in rules
+/// are used, so that an office whose amended folder is elsewhere is not surprised.
+fn notice_builtin(spec: &RulesSpec, command: &Command) {
+    let reads_rules = !matches!(
+        command,
+        Command::Lsp
+            | Command::Completions(_)
+            | Command::Manpage
+            | Command::Fmt(_)
+            | Command::Rules(_)
+            | Command::Generate(_)
+    );
+    if reads_rules && ruling::ruleset::uses_builtin(spec.dir.as_deref()) {
+        eprintln!(
+            "提示：当前目录下没有 rules 文件夹，也未用 --rules 指定规则目录，本次使用程序内置的规则（{}，指纹 {}）。\n\
+      如需使用本单位修改过的规则，请加 --rules 规则目录；ruling rules --export 目录 可导出内置规则以便修改。",
+            ruling::ruleset::BUILTIN,
+            ruling::ruleset::embedded().fingerprint
+        );
+    }
 }
 
 /// Runs the command line and gives the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { BAD_INPUT } else { OK };
-            let _ = e.print();
-            return code;
-        }
+        Err(code) => return code,
     };
     let rules = RulesSpec {
         dir: cli.rules,
         overlays: cli.amend,
     };
+    notice_builtin(&rules, &cli.command);
     match &cli.command {
         Command::Check => check::run(&rules),
         Command::Eval(args) => eval::run(&rules, args),
@@ -127,6 +209,12 @@ pub fn run() -> i32 {
         Command::Fmt(args) => fmt::run(&rules, args),
         Command::Impact(args) => impact::run(&rules, args),
         Command::Lsp => ruling::lsp::run(rules.dir.as_deref()),
+        Command::Facts(args) => facts::run(&rules, args),
+        Command::Template(args) => template::run(&rules, args),
+        Command::Rules(args) => rules_cmd::run(&rules, args),
+        Command::Review(args) => review::run(&rules, args),
+        Command::Completions(args) => completions::run(args),
+        Command::Manpage => completions::manpage(),
     }
 }
 
@@ -186,4 +274,47 @@ pub(crate) fn files_with(paths: &[PathBuf], exts: &[&str]) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// Reads one case file; `-` reads standard input, as JSON when it begins with `{` and as TOML
+/// otherwise (a piped case has no extension to tell).
+pub(crate) fn read_case(
+    program: &ruling::program::Program,
+    path: &std::path::Path,
+) -> Result<ruling::case::Case, Vec<Diagnostic>> {
+    use ruling::case::{self, CaseFormat};
+    use std::io::Read as _;
+    if path.as_os_str() != "-" {
+        return case::read_file(program, path);
+    }
+    let mut bytes = Vec::new();
+    let limit = case::MAX_CASE_BYTES as u64 + 1;
+    if let Err(e) = std::io::stdin().take(limit).read_to_end(&mut bytes) {
+        return Err(vec![Diagnostic::general(
+            diag::Code::Io,
+            format!("无法读取标准输入：{e}"),
+        )]);
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Err(vec![Diagnostic::general(
+            diag::Code::BadEncoding,
+            "标准输入不是有效的 UTF-8 文本",
+        )
+        .with_help("请用 UTF-8 编码保存案件文件后再输入")]);
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let format = if text.trim_start().starts_with('{') {
+        CaseFormat::Json
+    } else {
+        CaseFormat::Toml
+    };
+    case::parse_case(program, text, format).map_err(|diags| {
+        diags
+            .into_iter()
+            .map(|mut d| {
+                d.message = format!("标准输入：{}", d.message);
+                d
+            })
+            .collect()
+    })
 }

@@ -4,7 +4,9 @@
 mod explain;
 mod json;
 mod markdown;
+pub mod sheet;
 mod text;
+pub mod tree;
 mod validity;
 mod values;
 
@@ -24,7 +26,7 @@ use serde_json::{json, Value as J};
 /// Which rule set produced a result.
 #[derive(Debug, Clone)]
 pub struct RulesInfo {
-    /// Folder or `embedded`.
+    /// Folder or 内置规则 (the rules built into the binary).
     pub source: String,
     /// Fingerprint.
     pub fingerprint: String,
