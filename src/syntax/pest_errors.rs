@@ -124,7 +124,12 @@ pub(super) fn convert(err: &Error<Rule>, file: FileId, text: &str) -> Diagnostic
     } else {
         format!("{what}，此处应为：{}", expected.join("；"))
     };
-    let mut diag = Diagnostic::error(Code::Syntax, span, message).with_label("此处");
+    let label = if unclosed_quote(text, at).is_some() {
+        "左引号从这里开始，没有对应的右引号"
+    } else {
+        "此处"
+    };
+    let mut diag = Diagnostic::error(Code::Syntax, span, message).with_label(label);
     diag.help = Some(help_for(&found, text, at, &expected));
     diag
 }
