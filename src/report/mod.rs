@@ -1,5 +1,5 @@
 //! Reports: an evaluation turned into one [`Report`] model, then drawn as text (a Chinese
-//! report a prosecutor could paste into a memo), JSON (CONTRACT.md §5) or Markdown.
+//! report a prosecutor could paste into a memo), JSON (docs/JSON输出说明.md) or Markdown.
 
 mod explain;
 mod json;
@@ -66,7 +66,7 @@ pub struct Basis {
 pub struct ConclusionReport {
     /// Its name.
     pub name: String,
-    /// The value as JSON (CONTRACT.md §5).
+    /// The value as JSON (docs/JSON输出说明.md).
     pub value: J,
     /// The value for people: 是, 否, 待定, 可以, a list of citations…
     pub shown: String,

@@ -330,7 +330,7 @@ impl Lower {
                 _ => {}
             }
         }
-        // 第1款 is the first paragraph, which the canonical form leaves out (CONTRACT.md §6).
+        // 第1款 is the first paragraph, which the canonical form leaves out (docs/规则语言.md, 引文).
         if path.paragraph == Some(1) {
             path.paragraph = None;
         }
