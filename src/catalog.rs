@@ -213,8 +213,12 @@ fn article_of(c: &CitationPath) -> CitationPath {
     a
 }
 
-/// The Opinion first, then the other documents; within a document by article, paragraph, item.
-fn order_key(c: &CitationPath) -> (bool, String, Option<(u32, Option<u32>)>, u32, u32) {
+/// How citations sort: the Opinion first, then the other documents by name; within a document
+/// by article, paragraph, item.
+type CiteOrder = (bool, String, Option<(u32, Option<u32>)>, u32, u32);
+
+/// The sort key of a citation.
+fn order_key(c: &CitationPath) -> CiteOrder {
     (
         c.doc != OPINION,
         c.doc.clone(),

@@ -99,7 +99,8 @@ pub struct Diagnostic {
     /// Other places that bear on the problem, each with a note (drawn beneath it, as miette's
     /// related diagnostics): a parameter's declaration is where a unit is wrong, its use where
     /// the wrong unit shows.
-    pub related: Vec<(Span, String)>,
+    /// Boxed: most diagnostics have none, and a `Result<_, Diagnostic>` stays small.
+    pub related: Option<Box<Vec<(Span, String)>>>,
 }
 
 impl Diagnostic {
@@ -112,7 +113,7 @@ impl Diagnostic {
             span: Some(span),
             label: None,
             help: None,
-            related: Vec::new(),
+            related: None,
         }
     }
 
@@ -133,7 +134,7 @@ impl Diagnostic {
             span: None,
             label: None,
             help: None,
-            related: Vec::new(),
+            related: None,
         }
     }
 
@@ -145,7 +146,9 @@ impl Diagnostic {
 
     /// Adds another place that bears on the problem, with its note.
     pub fn with_related(mut self, span: Span, note: impl Into<String>) -> Diagnostic {
-        self.related.push((span, note.into()));
+        self.related
+            .get_or_insert_with(Default::default)
+            .push((span, note.into()));
         self
     }
 
@@ -418,6 +421,7 @@ pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
         let related = diag
             .related
             .iter()
+            .flat_map(|r| r.iter())
             .filter_map(|(span, note)| {
                 let file = sources.get(span.file)?;
                 let (source, span) = excerpt(&file.name, &file.text, *span);

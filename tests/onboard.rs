@@ -172,7 +172,7 @@ fn help_columns_line_up_with_chinese_names() {
     let help = stdout(&ruling(&["rules", "--help"]));
     // The descriptions of --export <目录> and --rules <目录> start in the same display column.
     let column = |flag: &str| {
-        let line = help.lines().find(|l| l.contains(flag)).unwrap();
+        let line = help.lines().find(|l| l.trim_start().starts_with(flag)).unwrap();
         let at = line.find("  把").or_else(|| line.find("  规则")).unwrap();
         line[..at]
             .chars()
@@ -200,7 +200,7 @@ fn dash_reads_the_case_from_standard_input() {
     assert!(stdout(&o).contains("学生出租银行卡"));
     let o = ruling_with_stdin(&["explain", "-", "情节严重"], &case);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = ruling_with_stdin(&["eval", "-"], b"{\"电话卡\": 3}");
+    let o = ruling_with_stdin(&["eval", "-"], "{\"电话卡\": 3}".as_bytes());
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("标准输入"), "{}", stderr(&o));
 }
