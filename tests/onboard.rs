@@ -29,7 +29,11 @@ fn the_case_file_guide_is_the_generated_one() {
     );
     // Every fact of the rules is described, with its type and an example.
     for fact in &common::shipped().program().facts {
-        assert!(on_disk.contains(&format!("#### {}\n", fact.name)), "{}", fact.name);
+        assert!(
+            on_disk.contains(&format!("#### {}\n", fact.name)),
+            "{}",
+            fact.name
+        );
     }
     assert!(on_disk.contains("\"被帮助对象犯罪后果\" = \"无\""));
 }
@@ -37,7 +41,14 @@ fn the_case_file_guide_is_the_generated_one() {
 #[test]
 fn nothing_in_the_repository_points_outside_it() {
     let mut files = Vec::new();
-    for dir in ["src", "docs", "rules", "tests/cases", "examples", "editors/vscode/src"] {
+    for dir in [
+        "src",
+        "docs",
+        "rules",
+        "tests/cases",
+        "examples",
+        "editors/vscode/src",
+    ] {
         files.extend(common::files_under(&root().join(dir)));
     }
     files.push(root().join("README.md"));
@@ -59,12 +70,17 @@ fn nothing_in_the_repository_points_outside_it() {
 fn the_readme_opens_in_chinese_with_the_two_commands() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let first: String = readme.lines().take(25).collect::<Vec<_>>().join("\n");
-    assert!(first.contains("ruling eval examples/学生出租银行卡.toml"), "{first}");
+    assert!(
+        first.contains("ruling eval examples/学生出租银行卡.toml"),
+        "{first}"
+    );
     assert!(first.contains("cargo test"), "{first}");
     // .ci/run runs the README's test command.
     let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
     assert!(ci.lines().any(|l| l.trim() == "cargo test"));
-    let chinese = first.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c));
+    let chinese = first
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c));
     assert!(chinese.count() > 40, "{first}");
 }
 
@@ -84,7 +100,10 @@ fn facts_lists_every_fact_with_type_words_and_articles() {
         .unwrap()
         .contains(&serde_json::json!("法发〔2025〕12号第6条第(3)项")));
     let outcome = find("被帮助对象犯罪后果");
-    assert_eq!(outcome["words"], serde_json::json!(["无", "严重", "特别严重"]));
+    assert_eq!(
+        outcome["words"],
+        serde_json::json!(["无", "严重", "特别严重"])
+    );
     let accounts = find("账户");
     assert!(accounts["fields"]
         .as_array()
@@ -103,7 +122,11 @@ fn the_template_unchanged_is_a_valid_case_and_filled_in_too() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let template = stdout(&o);
     for fact in &common::shipped().program().facts {
-        assert!(template.contains(&format!("# \"{}\" = ", fact.name)), "{}", fact.name);
+        assert!(
+            template.contains(&format!("# \"{}\" = ", fact.name)),
+            "{}",
+            fact.name
+        );
     }
     let path = dir.path().join("案件.toml");
     std::fs::write(&path, &template).unwrap();
@@ -133,7 +156,14 @@ fn the_template_unchanged_is_a_valid_case_and_filled_in_too() {
 fn help_usage_and_errors_are_in_chinese() {
     let help = stdout(&ruling(&["--help"]));
     assert!(help.contains("用法：ruling [选项] <命令>"), "{help}");
-    for english in ["Usage", "Options", "Commands", "Print help", "[default", "possible values"] {
+    for english in [
+        "Usage",
+        "Options",
+        "Commands",
+        "Print help",
+        "[default",
+        "possible values",
+    ] {
         assert!(!help.contains(english), "{english} in\n{help}");
     }
     let eval = stdout(&ruling(&["eval", "--help"]));
@@ -142,7 +172,10 @@ fn help_usage_and_errors_are_in_chinese() {
     let o = ruling(&["eval", "--no-such-flag", "x.toml"]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.starts_with("错误：无法识别的参数“--no-such-flag”"), "{err}");
+    assert!(
+        err.starts_with("错误：无法识别的参数“--no-such-flag”"),
+        "{err}"
+    );
     assert!(!err.contains("error:") && !err.contains("Usage"), "{err}");
     let o = ruling(&["evl"]);
     assert!(stderr(&o).contains("是否应为“eval”"), "{}", stderr(&o));
@@ -163,7 +196,10 @@ fn every_command_documents_its_exit_codes() {
     assert!(commands.len() >= 14, "{commands:?}");
     for c in commands {
         let o = ruling(&[c, "--help"]);
-        assert!(stdout(&o).contains("退出码"), "ruling {c} --help has no 退出码");
+        assert!(
+            stdout(&o).contains("退出码"),
+            "ruling {c} --help has no 退出码"
+        );
     }
 }
 
@@ -172,7 +208,10 @@ fn help_columns_line_up_with_chinese_names() {
     let help = stdout(&ruling(&["rules", "--help"]));
     // The descriptions of --export <目录> and --rules <目录> start in the same display column.
     let column = |flag: &str| {
-        let line = help.lines().find(|l| l.trim_start().starts_with(flag)).unwrap();
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with(flag))
+            .unwrap();
         let at = line.find("  把").or_else(|| line.find("  规则")).unwrap();
         line[..at]
             .chars()
@@ -211,8 +250,18 @@ fn explain_speaks_text_json_and_markdown() {
     let json = stdout(&ruling(&["explain", case, "情节严重", "--format", "json"]));
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(doc["explain"]["conclusion"], "情节严重");
-    assert!(doc["explain"]["rules"].as_array().unwrap().iter().any(|r| r["status"] == "fired"));
-    let md = stdout(&ruling(&["explain", case, "情节严重", "--format", "markdown"]));
+    assert!(doc["explain"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["status"] == "fired"));
+    let md = stdout(&ruling(&[
+        "explain",
+        case,
+        "情节严重",
+        "--format",
+        "markdown",
+    ]));
     assert!(md.starts_with("# 结论“情节严重”的推导"), "{md}");
     assert!(md.contains("- 规则“"), "{md}");
     let text = stdout(&ruling(&["explain", case, "情节严重"]));
@@ -244,7 +293,11 @@ fn rules_names_the_set_and_export_round_trips() {
 
     let away = temp();
     let o = ruling_in(away.path(), &["rules"]);
-    assert!(stdout(&o).contains("规则集来源：内置规则"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("规则集来源：内置规则"),
+        "{}",
+        stdout(&o)
+    );
     let o = ruling_in(away.path(), &["rules", "--export", "我的规则"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let fingerprint = ruling::ruleset::embedded().fingerprint;
@@ -270,12 +323,18 @@ fn corpus_copy(dir: &Path) {
     common::copy_rules(&dir.join("rules"));
     std::fs::create_dir_all(dir.join("cases")).unwrap();
     std::fs::create_dir_all(dir.join("snapshots")).unwrap();
-    for name in ["意见6-3-电话卡二十张-达到.toml", "意见6-3-电话卡十九张-不达.toml"] {
+    for name in [
+        "意见6-3-电话卡二十张-达到.toml",
+        "意见6-3-电话卡十九张-不达.toml",
+    ] {
         let from = root().join("tests/cases").join(name);
         std::fs::copy(&from, dir.join("cases").join(name)).unwrap();
         let snap = format!("corpus__every_corpus_case_has_a_reviewed_decision_sheet@{name}.snap");
-        std::fs::copy(root().join("tests/snapshots").join(&snap), dir.join("snapshots").join(&snap))
-            .unwrap();
+        std::fs::copy(
+            root().join("tests/snapshots").join(&snap),
+            dir.join("snapshots").join(&snap),
+        )
+        .unwrap();
     }
 }
 
@@ -290,10 +349,16 @@ fn review_shows_the_change_and_writes_only_what_is_accepted() {
     // Amend the threshold: 二十张 → 十九张 changes both cases' sheets.
     let rule = dir.path().join("rules/意见6-情节严重.rule");
     let text = std::fs::read_to_string(&rule).unwrap();
-    std::fs::write(&rule, text.replace("电话卡数标准 = 20张", "电话卡数标准 = 19张")).unwrap();
+    std::fs::write(
+        &rule,
+        text.replace("电话卡数标准 = 20张", "电话卡数标准 = 19张"),
+    )
+    .unwrap();
     let snaps = dir.path().join("snapshots");
     let snap = |n: &str| {
-        snaps.join(format!("corpus__every_corpus_case_has_a_reviewed_decision_sheet@{n}.snap"))
+        snaps.join(format!(
+            "corpus__every_corpus_case_has_a_reviewed_decision_sheet@{n}.snap"
+        ))
     };
     let before_19 = std::fs::read_to_string(snap("意见6-3-电话卡十九张-不达.toml")).unwrap();
     let before_20 = std::fs::read_to_string(snap("意见6-3-电话卡二十张-达到.toml")).unwrap();
@@ -317,11 +382,17 @@ fn review_shows_the_change_and_writes_only_what_is_accepted() {
     assert!(out.contains("－ ") && out.contains("＋ "), "{out}");
     assert!(out.contains("19张"), "{out}");
     assert!(out.contains("接受 1 个，拒绝 1 个"), "{out}");
-    assert_eq!(std::fs::read_to_string(snap("意见6-3-电话卡二十张-达到.toml")).unwrap(), before_20);
+    assert_eq!(
+        std::fs::read_to_string(snap("意见6-3-电话卡二十张-达到.toml")).unwrap(),
+        before_20
+    );
     let after_19 = std::fs::read_to_string(snap("意见6-3-电话卡十九张-不达.toml")).unwrap();
     assert_ne!(after_19, before_19);
     // insta's header is kept, so `cargo insta` and the corpus test read the file as before.
-    assert!(after_19.starts_with("---\nsource: tests/corpus.rs\n"), "{after_19}");
+    assert!(
+        after_19.starts_with("---\nsource: tests/corpus.rs\n"),
+        "{after_19}"
+    );
     assert!(after_19.contains("情节严重 = 是"), "{after_19}");
     // Reviewing again: the accepted case is unchanged now, the rejected one still differs.
     let o = ruling_in(dir.path(), &["review", "cases"]);
@@ -334,7 +405,11 @@ fn the_corpus_test_and_review_share_the_sheet() {
     // Under the shipped rules every stored corpus snapshot is what review computes.
     let o = ruling(&["review"]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("接受 0 个，拒绝 0 个，跳过 0 个"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("接受 0 个，拒绝 0 个，跳过 0 个"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 // ---------------------------------------------------------------- 6. release
@@ -364,13 +439,27 @@ fn a_parameter_of_the_wrong_unit_is_shown_where_it_is_declared_and_used() {
     let dir = common::copy_of_rules();
     let rule = dir.path().join("意见6-情节严重.rule");
     let text = std::fs::read_to_string(&rule).unwrap();
-    std::fs::write(&rule, text.replace("电话卡数标准 = 20张", "电话卡数标准 = 20元")).unwrap();
+    std::fs::write(
+        &rule,
+        text.replace("电话卡数标准 = 20张", "电话卡数标准 = 20元"),
+    )
+    .unwrap();
     let o = ruling(&["--rules", dir.path().to_str().unwrap(), "check"]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    let decl_line = text.lines().position(|l| l.contains("电话卡数标准 = 20张")).unwrap() + 1;
-    assert!(err.contains(&format!("意见6-情节严重.rule:{decl_line}:1")), "{err}");
-    assert!(err.contains("单位写在这里") && err.contains("在这里与整数比较"), "{err}");
+    let decl_line = text
+        .lines()
+        .position(|l| l.contains("电话卡数标准 = 20张"))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!("意见6-情节严重.rule:{decl_line}:1")),
+        "{err}"
+    );
+    assert!(
+        err.contains("单位写在这里") && err.contains("在这里与整数比较"),
+        "{err}"
+    );
     assert!(!err.contains("Advice"), "{err}");
 }
 
@@ -387,9 +476,16 @@ fn misleading_hints_are_gone() {
 
     let rule = dir.path().join("意见6-情节严重.rule");
     let text = std::fs::read_to_string(&rule).unwrap();
-    std::fs::write(&rule, text.replace("电话卡数标准 = 20张", "电话卡数标准 = 30万张")).unwrap();
+    std::fs::write(
+        &rule,
+        text.replace("电话卡数标准 = 20张", "电话卡数标准 = 30万张"),
+    )
+    .unwrap();
     let err = stderr(&ruling(&["--rules", dir.path().to_str().unwrap(), "check"]));
-    assert!(err.contains("万元") && !err.contains("请用空格隔开"), "{err}");
+    assert!(
+        err.contains("万元") && !err.contains("请用空格隔开"),
+        "{err}"
+    );
 
     let (line, _) = text
         .lines()
@@ -399,10 +495,19 @@ fn misleading_hints_are_gone() {
     let broken: Vec<String> = text
         .lines()
         .enumerate()
-        .map(|(i, l)| if i == line { l.trim_end_matches('”').to_string() } else { l.to_string() })
+        .map(|(i, l)| {
+            if i == line {
+                l.trim_end_matches('”').to_string()
+            } else {
+                l.to_string()
+            }
+        })
         .collect();
     std::fs::write(&rule, broken.join("\n")).unwrap();
     let err = stderr(&ruling(&["--rules", dir.path().to_str().unwrap(), "check"]));
-    assert!(err.contains(&format!("第 {} 行这里的左引号", line + 1)), "{err}");
+    assert!(
+        err.contains(&format!("第 {} 行这里的左引号", line + 1)),
+        "{err}"
+    );
     assert!(err.contains("左引号从这里开始"), "{err}");
 }

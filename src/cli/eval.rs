@@ -1,6 +1,7 @@
 //! `ruling eval`: evaluate case files and print the reports.
 
-use super::{load_rules, print_plain, read_case, Format, BAD_INPUT, OK};
+use super::input::read_case;
+use super::{load_rules, print_plain, Format, BAD_INPUT, OK};
 use ruling::diag;
 use ruling::report::{self, Report};
 use ruling::rules::{Options, Rules, RulesSpec};

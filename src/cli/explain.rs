@@ -1,6 +1,7 @@
 //! `ruling explain`: the derivation tree of one conclusion.
 
-use super::{load_rules, print_plain, read_case, Format, BAD_INPUT, OK};
+use super::input::read_case;
+use super::{load_rules, print_plain, Format, BAD_INPUT, OK};
 use ruling::diag::{did_you_mean, Code, Diagnostic};
 use ruling::report;
 use ruling::rules::{Options, RulesSpec};

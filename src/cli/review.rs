@@ -5,7 +5,8 @@
 //! Accepted sheets are written in insta's snapshot file format under the name the corpus test
 //! gives them, so `cargo insta review` and `cargo test` see exactly what was accepted.
 
-use super::{case_files, load_rules, print_plain, read_case, BAD_INPUT, OK, PROBLEMS};
+use super::input::read_case;
+use super::{case_files, load_rules, print_plain, BAD_INPUT, OK, PROBLEMS};
 use ruling::report;
 use ruling::rules::{Options, Rules, RulesSpec};
 use std::io::{BufRead, IsTerminal, Write};
@@ -97,9 +98,8 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
                 rejected += 1;
                 println!("已拒绝：保留原快照。请修改规则后再审阅。");
             }
-            Answer::Skip => skipped += 1,
-            Answer::End => {
-                ended = true;
+            Answer::Skip | Answer::End => {
+                ended |= matches!(answer, Answer::End);
                 skipped += 1;
             }
         }

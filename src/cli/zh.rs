@@ -175,3 +175,29 @@ pub(super) fn error_message(e: &clap::Error) -> String {
     out.push_str("\n更多说明请加 --help 查看。\n");
     out
 }
+
+/// Parses the command line; help, version and usage errors are printed in Chinese and give
+/// the exit code instead.
+pub(super) fn parse() -> Result<super::Cli, i32> {
+    use clap::FromArgMatches as _;
+    let matches = super::command()
+        .try_get_matches()
+        .and_then(|m| super::Cli::from_arg_matches(&m));
+    matches.map_err(|e| {
+        use clap::error::ErrorKind;
+        match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                print!("{}", finish(&e.render().to_string()));
+                super::OK
+            }
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                eprint!("{}", finish(&e.render().to_string()));
+                super::BAD_INPUT
+            }
+            _ => {
+                eprint!("{}", error_message(&e));
+                super::BAD_INPUT
+            }
+        }
+    })
+}
