@@ -303,3 +303,52 @@ fn the_examples_lens_runs_them_and_shows_failures() {
     client.notify("exit", Value::Null);
     assert_eq!(client.wait(), Some(0));
 }
+
+#[test]
+fn an_edit_in_one_file_updates_the_diagnostics_of_another() {
+    let ws = workspace();
+    let rules = ws.path().join("rules");
+    let facts = rules.join("00-事实与结论.rule");
+    let user = rules.join(FILE);
+    let original = std::fs::read_to_string(&facts).unwrap_or_else(|e| unreachable!("{e}"));
+    let mut client = started(ws.path());
+    open(&mut client, &facts, &original);
+    // Renaming the declaration breaks its uses in a file that is not even open.
+    let renamed = original.replacen("事实 电话卡数：", "事实 电话卡总数：", 1);
+    assert_ne!(renamed, original);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&facts), "version": 2},
+               "contentChanges": [{"text": renamed}]}),
+    );
+    let elsewhere = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri(&user) && !errors(p).is_empty()
+    });
+    assert!(
+        errors(&elsewhere).iter().any(|d| d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("电话卡数"))),
+        "{elsewhere}"
+    );
+    // Undone: the other file's list is cleared with an empty one.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&facts), "version": 3},
+               "contentChanges": [{"text": original}]}),
+    );
+    let cleared = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri(&user)
+    });
+    assert_eq!(cleared["diagnostics"], json!([]), "{cleared}");
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_ends_with_code_1() {
+    let ws = workspace();
+    let mut client = started(ws.path());
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait(), Some(1));
+}

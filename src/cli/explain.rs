@@ -67,6 +67,7 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
     let options = Options {
         closed_world: args.closed_world,
         needs: true,
+        explain: true,
     };
     let evaluated = rules.evaluate(&case, options);
     let id = case.id.as_deref().unwrap_or("（未编号）");

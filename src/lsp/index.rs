@@ -74,6 +74,9 @@ pub struct Index {
     pub words: HashMap<String, Vec<WordOwner>>,
     /// Every occurrence, sorted by file and place.
     pub occurrences: Vec<Occurrence>,
+    /// Files whose declarations come from an earlier version of their text (which now has
+    /// syntax errors): their spans no longer match the text.
+    pub stale: Vec<FileId>,
 }
 
 impl Index {
@@ -82,7 +85,10 @@ impl Index {
     /// but no occurrences, since their places no longer match the text.
     pub fn build(modules: &[(FileId, &Module, bool)]) -> Index {
         let mut index = Index::default();
-        for (_, module, _) in modules {
+        for (id, module, stale) in modules {
+            if *stale {
+                index.stale.push(*id);
+            }
             for item in &module.items {
                 index.declare(item);
             }
@@ -415,5 +421,43 @@ fn value_uses(v: &ValueLit, push: &mut impl FnMut(Target, Span, bool)) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::library;
+
+    const TEXT: &str = "条文 刑法第287条之2 “明知他人利用信息网络实施犯罪……”\n\
+事实 提供帮助：布尔 “提供帮助”\n\
+结论 构成：三值 “构成”\n\
+规则 甲\n  依据 刑法第287条之2第3款\n  若 提供帮助\n  则 构成\n";
+
+    fn index() -> Index {
+        let (module, diags) = library::parse(0, TEXT);
+        assert!(!library::has_errors(&diags), "{diags:?}");
+        Index::build(&[(0, &module, false)])
+    }
+
+    #[test]
+    fn a_citation_without_its_own_article_leads_to_the_enclosing_one() {
+        let index = index();
+        let at = TEXT.find("刑法第287条之2第3款").unwrap_or(0);
+        let occ = index.at(0, at + 3);
+        let target = occ.map(|o| o.target.clone());
+        assert!(matches!(&target, Some(Target::Cite(p)) if p.paragraph == Some(3)));
+        let decl = target.map(|t| index.declarations(&t)).unwrap_or_default();
+        assert_eq!(decl.first().map(|s| s.start), Some("条文 ".len()));
+    }
+
+    #[test]
+    fn a_fact_is_found_where_it_is_used_and_declared() {
+        let index = index();
+        let target = Target::Name("提供帮助".into());
+        let refs: Vec<bool> = index.references(&target).map(|o| o.decl).collect();
+        assert_eq!(refs, [true, false]);
+        assert_eq!(index.reading("提供帮助").len(), 1);
+        assert_eq!(index.concluding("构成").count(), 1);
     }
 }

@@ -27,7 +27,7 @@ pub struct File {
     pub open: Option<(Uri, Arc<str>)>,
     /// The syntax tree of `text()` and its syntax diagnostics, once parsed.
     parsed: Option<Parsed>,
-    /// The syntax tree of the last version without syntax errors.
+    /// While `text()` has syntax errors: the syntax tree of the last version without them.
     last_good: Option<Module>,
 }
 
@@ -203,11 +203,18 @@ impl Folder {
                 .as_ref()
                 .is_some_and(|p| p.id == id && Arc::ptr_eq(&p.text, &text));
             if !fresh {
+                let old = file.parsed.take();
                 let (module, mut diags) = library::parse(id, &text);
                 if file.open.is_none() {
                     if let Some((at, message)) = &file.disk.1 {
                         diags.push(library::unreadable(id, *at, message.clone()));
                     }
+                }
+                if !has_errors(&diags) {
+                    file.last_good = None;
+                } else if let Some(old) = old.filter(|o| !has_errors(&o.diags) && o.id == id) {
+                    // The version before the error is the one to fall back on.
+                    file.last_good = Some(old.module);
                 }
                 file.parsed = Some(Parsed {
                     text,
@@ -216,17 +223,19 @@ impl Folder {
                     diags,
                 });
             }
-            if let Some(p) = &file.parsed {
-                let bad = has_errors(&p.diags);
-                if !bad {
-                    file.last_good = Some(p.module.clone());
-                }
-                broken.push(bad);
+            if let Some(p) = &mut file.parsed {
+                broken.push(has_errors(&p.diags));
                 parse_diags.extend(p.diags.iter().cloned());
-                modules.push(p.module.clone());
+                // Lent to the checker below and given back, rather than copied each time.
+                modules.push(std::mem::take(&mut p.module));
             }
         }
         let (program, diags) = library::check(&sources, &modules, parse_diags);
+        for (file, module) in self.files.iter_mut().zip(modules) {
+            if let Some(p) = &mut file.parsed {
+                p.module = module;
+            }
+        }
         let lines = sources
             .files
             .iter()
