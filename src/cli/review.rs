@@ -1,9 +1,8 @@
-//! `ruling review`: the corpus snapshots reviewed by legal staff, without a Rust toolchain.
-//! Each case is evaluated under the current rules; where its decision sheet
-//! ([`ruling::report::sheet`]) differs from the stored snapshot, the difference is shown line
-//! by line and the reviewer answers 接受, 拒绝 or 跳过 on standard input (piped answers work).
-//! Accepted sheets are written in insta's snapshot file format under the name the corpus test
-//! gives them, so `cargo insta review` and `cargo test` see exactly what was accepted.
+//! `ruling review`: corpus snapshots reviewed by legal staff, without a Rust toolchain. Each
+//! case's decision sheet ([`ruling::report::sheet`]) under the current rules is compared with
+//! its stored snapshot; a difference is shown line by line and answered 接受, 拒绝 or 跳过 on
+//! standard input (piped answers work). Accepted sheets are written in insta's snapshot format
+//! under the corpus test's names, so `cargo insta review` and `cargo test` see what was accepted.
 
 use super::input::read_case;
 use super::{case_files, load_rules, print_plain, BAD_INPUT, OK, PROBLEMS};
@@ -127,6 +126,7 @@ fn sheet_of(rules: &Rules, file: &Path) -> Option<String> {
     let options = Options {
         closed_world: false,
         needs: true,
+        explain: true,
     };
     let evaluated = rules.evaluate(&case, options);
     Some(report::sheet::sheet(&report::build(&evaluated)))
