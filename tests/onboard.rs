@@ -168,6 +168,10 @@ fn help_usage_and_errors_are_in_chinese() {
     }
     let eval = stdout(&ruling(&["eval", "--help"]));
     assert!(eval.contains("默认：text"), "{eval}");
+    assert!(
+        eval.contains("--format <格式>") && !eval.contains("FORMAT"),
+        "{eval}"
+    );
     assert!(eval.contains("退出码："), "{eval}");
     let o = ruling(&["eval", "--no-such-flag", "x.toml"]);
     assert_eq!(o.status.code(), Some(2));

@@ -63,6 +63,12 @@ fn chinese_arg(arg: Arg) -> Arg {
         "选项"
     };
     let arg = arg.help_heading(heading);
+    // clap names a value after its field (`--format <FORMAT>`) unless told otherwise.
+    let arg = if arg.get_id() == "format" {
+        arg.value_name("格式")
+    } else {
+        arg
+    };
     if !arg.get_action().takes_values() {
         return arg;
     }
