@@ -234,11 +234,7 @@ impl<'r> Batch<'r> {
                 |worker, slot| {
                     slot.result.clear();
                     if slot.too_long {
-                        let message = format!(
-                            "这一行超过 {} MiB，未处理",
-                            case::MAX_CASE_BYTES / 1024 / 1024
-                        );
-                        error_line(&mut slot.result, slot.number, &message);
+                        too_long_line(&mut slot.result, slot.number);
                     } else {
                         self.line(worker, slot.number, &slot.text, &mut slot.result);
                     }
@@ -316,6 +312,16 @@ fn result_line(
 struct ErrorResult<'a> {
     line: u64,
     error: &'a str,
+}
+
+/// Appends the result line of an input line longer than [`case::MAX_CASE_BYTES`], which was not
+/// kept (also written by `ruling serve`'s `/v1/batch`, so that both give the same line).
+pub(crate) fn too_long_line(out: &mut Vec<u8>, line: u64) {
+    let message = format!(
+        "这一行超过 {} MiB，未处理",
+        case::MAX_CASE_BYTES / 1024 / 1024
+    );
+    error_line(out, line, &message);
 }
 
 fn error_line(out: &mut Vec<u8>, line: u64, error: &str) {

@@ -8,6 +8,7 @@ mod explain;
 mod fmt;
 mod generate;
 mod impact;
+mod serve;
 mod test;
 // The onboarding commands (issue 14) and the Chinese command line.
 mod completions;
@@ -44,6 +45,7 @@ const AFTER: &str = "示例：
   ruling fmt                                          把规则文件整理成统一格式
   ruling batch 案件.jsonl > 结果.jsonl                批量评估，每行一个 JSON 案件
   ruling lsp                                          语言服务器，供编辑器（如 VS Code）使用
+  ruling serve                                        本机 HTTP 服务和填写案件的网页（http://127.0.0.1:8750/）
   ruling facts                                        列出案件文件可填写的全部事实
   ruling template > 案件.toml                         生成带注释的案件文件模板
   ruling rules                                        显示正在使用的规则集
@@ -100,6 +102,9 @@ enum Command {
     /// 批量评估：每行一个 JSON 案件，每行输出一个结果，顺序与输入一致，使用全部处理器核心
     #[command(after_help = batch::AFTER)]
     Batch(batch::Args),
+    /// 在本机启动 HTTP 服务：供办案系统调用的接口，以及在浏览器中填写案件、即时评估的网页
+    #[command(after_help = serve::AFTER)]
+    Serve(serve::Args),
     /// 把规则文件改写为统一格式（缩进、空格、子句顺序、标点），保留注释，不改变含义
     #[command(after_help = fmt::AFTER)]
     Fmt(fmt::Args),
@@ -162,6 +167,7 @@ pub fn run() -> i32 {
         Command::Generate(args) => generate::run(&rules, args),
         Command::Fmt(args) => fmt::run(&rules, args),
         Command::Impact(args) => impact::run(&rules, args),
+        Command::Serve(args) => serve::run(&rules, args),
         Command::Lsp => ruling::lsp::run(rules.dir.as_deref()),
         Command::Facts(args) => facts::run(&rules, args),
         Command::Template(args) => template::run(&rules, args),
