@@ -124,7 +124,7 @@ pub struct Case {
     pub facts: Vec<Value>,
     /// `封闭世界 = true`: `ruling test` evaluates it closed-world.
     pub closed_world: bool,
-    /// `预期`: expected conclusion values, in the JSON form of CONTRACT.md §5.
+    /// `预期`: expected conclusion values, in the JSON form of the report (docs/JSON输出说明.md).
     pub expect: Vec<(usize, serde_json::Value)>,
 }
 
@@ -673,7 +673,7 @@ fn expectations(
     }
 }
 
-/// One expected conclusion value, in the JSON form of CONTRACT.md §5.
+/// One expected conclusion value, in the JSON form of the report (docs/JSON输出说明.md).
 pub fn expected_value(
     program: &Program,
     c: usize,

@@ -100,6 +100,11 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// The fix.
     pub help: Option<String>,
+    /// Other places that bear on the problem, each with a note (drawn beneath it, as miette's
+    /// related diagnostics): a parameter's declaration is where a unit is wrong, its use where
+    /// the wrong unit shows.
+    /// Boxed: most diagnostics have none, and a `Result<_, Diagnostic>` stays small.
+    pub related: Option<Box<Vec<(Span, String)>>>,
 }
 
 impl Diagnostic {
@@ -112,6 +117,7 @@ impl Diagnostic {
             span: Some(span),
             label: None,
             help: None,
+            related: None,
         }
     }
 
@@ -132,12 +138,21 @@ impl Diagnostic {
             span: None,
             label: None,
             help: None,
+            related: None,
         }
     }
 
     /// Adds the help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(visible(&help.into()));
+        self
+    }
+
+    /// Adds another place that bears on the problem, with its note.
+    pub fn with_related(mut self, span: Span, note: impl Into<String>) -> Diagnostic {
+        self.related
+            .get_or_insert_with(Default::default)
+            .push((span, note.into()));
         self
     }
 
@@ -170,6 +185,53 @@ struct Located<'a> {
     source: Option<CharColumns>,
     /// The diagnostic's span within `source`.
     span: Option<SourceSpan>,
+    /// The related places, each with its own excerpt.
+    related: Vec<Related>,
+}
+
+/// Another place a diagnostic points to, drawn beneath it with its note.
+struct Related {
+    note: String,
+    source: CharColumns,
+    span: SourceSpan,
+}
+
+impl fmt::Debug for Related {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.note)
+    }
+}
+
+impl fmt::Display for Related {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let line = self.source.first_line
+            + 1
+            + self
+                .source
+                .text
+                .get(..self.span.offset())
+                .map_or(0, |t| t.matches('\n').count());
+        write!(f, "相关位置：{} 第 {line} 行", self.source.name)
+    }
+}
+
+impl std::error::Error for Related {}
+
+impl miette::Diagnostic for Related {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(self.note.clone()),
+            self.span,
+        ))))
+    }
 }
 
 /// The part of a source text drawn under a diagnostic, whose columns count characters, not
@@ -439,6 +501,15 @@ impl miette::Diagnostic for Located<'_> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
+    }
+
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
         self.source.as_ref()?;
@@ -476,10 +547,32 @@ pub fn render(diags: &[Diagnostic], sources: &Sources) -> String {
             Some((s, span)) => (Some(s), Some(span)),
             None => (None, None),
         };
-        let located = Located { diag, source, span };
-        if handler.render_report(&mut out, &located).is_err() {
-            out.push_str(&format!("{}: {}\n", diag.code.as_str(), diag.message));
+        let related = diag
+            .related
+            .iter()
+            .flat_map(|r| r.iter())
+            .filter_map(|(span, note)| {
+                let file = sources.get(span.file)?;
+                let (source, span) = excerpt(&file.name, &file.text, *span);
+                Some(Related {
+                    note: note.clone(),
+                    source,
+                    span,
+                })
+            })
+            .collect();
+        let located = Located {
+            diag,
+            source,
+            span,
+            related,
+        };
+        let mut drawn = String::new();
+        if handler.render_report(&mut drawn, &located).is_err() {
+            drawn = format!("{}: {}\n", diag.code.as_str(), diag.message);
         }
+        // miette heads each related place with the English "Advice:".
+        out.push_str(&drawn.replace("Advice: ", "参见："));
         out.push('\n');
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();

@@ -2,7 +2,7 @@
 //! plausible cases as JSON lines (the input of `ruling batch`).
 //!
 //! The facts, their types and their words come from the compiled [`Program`], so the cases stay
-//! valid when the rule files change; a few facts of the contract (CONTRACT.md §3) get values
+//! valid when the rule files change; a few facts the shipped rules declare (docs/案件文件填写说明.md) get values
 //! shaped like real files (birth dates around the 16th and 18th birthdays, account inflows
 //! around the 30万元 threshold, earlier penalties within a few years of the conduct, amounts
 //! written in every accepted form). About one fact in ten is left out, so that open-world

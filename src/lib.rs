@@ -59,6 +59,7 @@
 
 pub mod batch;
 pub mod case;
+pub mod catalog;
 pub mod check;
 pub mod coverage;
 pub mod diag;

@@ -1,4 +1,4 @@
-//! The shipped rule set checks clean, declares every fact and conclusion of CONTRACT.md §3-4
+//! The shipped rule set checks clean, declares every fact and conclusion of the case-file guide and the JSON reference (docs/)
 //! with exactly its type, and every example inside it passes.
 
 #![allow(

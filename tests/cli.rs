@@ -247,5 +247,16 @@ fn without_a_rules_folder_the_embedded_rules_are_used() {
     let case = std::fs::canonicalize("examples/学生出租银行卡.toml").unwrap();
     let o = ruling_in(&dir, &["eval", case.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("规则集：embedded（指纹 "));
+    assert!(
+        stdout(&o).contains("规则集：内置规则（指纹 "),
+        "{}",
+        stdout(&o)
+    );
+    // The user is told, on standard error, that the built-in rules were used.
+    assert!(
+        stderr(&o).contains("本次使用程序内置的规则"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).contains("embedded"));
 }

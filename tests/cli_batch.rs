@@ -212,7 +212,7 @@ fn batch_agrees_with_eval_on_the_corpus() {
             .collect();
         let got = b["conclusions"].as_object().unwrap();
         assert_eq!(got, &expected, "{}", file.display());
-        // Same names in the same order (CONTRACT.md §5: every conclusion in every result).
+        // Same names in the same order (docs/JSON输出说明.md: every conclusion in every result).
         assert!(got.keys().eq(expected.keys()), "{}", file.display());
     }
 }

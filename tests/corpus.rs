@@ -26,41 +26,11 @@ fn report_of(path: &std::path::Path, format: &str) -> String {
     match format {
         "json" => serde_json::to_string_pretty(&report::to_json(&r)).unwrap(),
         "markdown" => report::to_markdown(&r),
-        "sheet" => decision_sheet(&r),
+        // The library's sheet, the one `ruling review` writes: a reviewed snapshot is what this
+        // test checks.
+        "sheet" => report::sheet::sheet(&r),
         _ => report::to_text(&r),
     }
-}
-
-/// Each conclusion's value, then, indented, each rule that established it (citation, facts,
-/// thresholds, computed values, conclusions leaned on) and what is still needed.
-fn decision_sheet(r: &report::Report) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    for c in &r.conclusions {
-        let _ = writeln!(out, "{} = {}", c.name, c.shown);
-        for b in &c.because {
-            let _ = writeln!(out, "  ← {}（{}）", b.rule, b.cite);
-            for (name, _, shown) in &b.facts {
-                let _ = writeln!(out, "      事实 {name} = {shown}");
-            }
-            for (name, shown) in &b.params {
-                let _ = writeln!(out, "      标准 {name} = {shown}");
-            }
-            for (text, shown) in &b.computed {
-                let _ = writeln!(out, "      计算 {text} = {shown}");
-            }
-            for (name, shown) in &b.uses {
-                let _ = writeln!(out, "      结论 {name} = {shown}");
-            }
-        }
-        if !c.needs.is_empty() {
-            let _ = writeln!(out, "  尚需查明：{}", c.needs.join("、"));
-        }
-    }
-    for e in &r.errors {
-        let _ = writeln!(out, "计算错误：{e}");
-    }
-    out
 }
 
 fn report_model(path: &std::path::Path) -> report::Report {

@@ -23,7 +23,7 @@ use ruling::rules::{Options, Rules};
 use rust_decimal::Decimal;
 use serde_json::Value as J;
 
-/// The aggravating circumstances of 意见第9条第(1)至(6)项 (CONTRACT.md §3).
+/// The aggravating circumstances of 意见第9条第(1)至(6)项 (docs/案件文件填写说明.md).
 const AGGRAVATING: [&str; 6] = [
     "组织或长期从事收购贩卖两卡",
     "组织利用特殊群体",

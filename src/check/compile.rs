@@ -601,6 +601,49 @@ impl Cx<'_> {
             (a, b) if ordered => a == b && a == Type::Period,
             (a, b) => a == b,
         };
+        if !ok && lt.is_numeric() && rt.is_numeric() {
+            // A parameter compared with a fact of another unit: the mistake is almost always
+            // the unit written in the parameter's declaration, so point there first.
+            let param =
+                [(&l, rt), (&r, lt)]
+                    .into_iter()
+                    .find_map(|(side, other)| match side.node {
+                        Node::Param(p) => Some((p, other)),
+                        _ => None,
+                    });
+            if let Some((p, other)) = param {
+                if let Some(def) = self.program.params.get(p) {
+                    let (pt, ot) = (
+                        self.program.type_name(def.ty),
+                        self.program.type_name(other),
+                    );
+                    let unit = match other {
+                        Type::Amount => "元、万元",
+                        Type::Int => "个、张、人、次",
+                        Type::Times => "倍",
+                        _ => "与比较对象相同的单位",
+                    };
+                    // The declaration without the line break after it.
+                    let decl = def.span;
+                    let len = self.program.sources.snippet(decl).trim_end().len();
+                    let decl = Span::new(decl.file, decl.start, decl.start + len);
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::Type,
+                            decl,
+                            format!("参数“{}”是{pt}，而使用它的规则把它与{ot}比较", def.name),
+                        )
+                        .with_label("单位写在这里")
+                        .with_related(span, format!("在这里与{ot}比较"))
+                        .with_help(format!(
+                            "请改正参数“{}”的单位：与{ot}比较的标准应写作 {unit}",
+                            def.name
+                        )),
+                    );
+                    return None;
+                }
+            }
+        }
         if !ok {
             let (a, b) = (self.program.type_name(lt), self.program.type_name(rt));
             let help = if lt.is_numeric() && rt.is_numeric() {

@@ -1,20 +1,22 @@
 //! `ruling eval`: evaluate case files and print the reports.
 
+use super::input::read_case;
 use super::out::Out;
 use super::{load_rules, print_plain, Format, BAD_INPUT, OK};
-use ruling::case;
 use ruling::diag;
 use ruling::report::{self, Report};
 use ruling::rules::{Options, Rules, RulesSpec};
 use std::path::{Path, PathBuf};
 
 pub(super) const AFTER: &str = "示例：\n  ruling eval examples/学生出租银行卡.toml\n  ruling eval 案件.json --format json\n  ruling eval 案件.toml --closed-world\n\n\
-未填写的事实视为“未知”，相关结论为“待定”并列出尚需查明的事实；\n--closed-world 则把未填写的布尔事实视为否、数额视为零。\n--questions 只列出补充查证事项，可交侦查人员补查。\n\n退出码：0 成功，2 案件文件有误或无法写出结果（写入失败），141 读取输出的程序提前关闭（如 | head），不另提示";
+未填写的事实视为“未知”，相关结论为“待定”并列出尚需查明的事实；\n--closed-world 则把未填写的布尔事实视为否、数额视为零。\n--questions 只列出补充查证事项，可交侦查人员补查。\n\
+案件文件写作 - 时从标准输入读取（以 { 开头按 JSON，否则按 TOML）：cat 案件.toml | ruling eval -\n\n\
+退出码：0 成功；1 规则集有错误（先用 ruling check 查看）；2 案件文件有误、计算出错或无法写出结果（写入失败）；141 读取输出的程序提前关闭（如 | head），不另提示";
 
 /// `ruling eval`
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
-    /// 案件文件
+    /// 案件文件（.toml 或 .json）；写 - 从标准输入读取
     #[arg(required = true, value_name = "案件文件")]
     cases: Vec<PathBuf>,
     /// 输出格式
@@ -76,7 +78,7 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
 
 /// Reads, evaluates and builds the report of one case file; problems are printed.
 fn evaluate_file(rules: &Rules, path: &Path, closed_world: bool) -> Result<Report, ()> {
-    let mut case = case::read_file(rules.program(), path).map_err(|d| print_plain(&d))?;
+    let mut case = read_case(rules.program(), path).map_err(|d| print_plain(&d))?;
     if case.id.is_none() {
         case.id = Some(stem(path));
     }
@@ -94,6 +96,9 @@ fn evaluate_file(rules: &Rules, path: &Path, closed_world: bool) -> Result<Repor
 }
 
 fn stem(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        return "标准输入".into();
+    }
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()

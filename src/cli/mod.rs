@@ -13,8 +13,16 @@ mod interview;
 pub(crate) mod out;
 mod serve;
 mod test;
+// The onboarding commands (issue 14) and the Chinese command line.
+mod completions;
+mod facts;
+mod input;
+mod review;
+mod rules_cmd;
+mod template;
+mod zh;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use ruling::diag::{self, Diagnostic};
 use ruling::rules::{Rules, RulesSpec};
 use ruling::source::Sources;
@@ -41,12 +49,20 @@ const AFTER: &str = "示例：
   ruling batch 案件.jsonl > 结果.jsonl                批量评估，每行一个 JSON 案件
   ruling lsp                                          语言服务器，供编辑器（如 VS Code）使用
   ruling serve                                        本机 HTTP 服务和填写案件的网页（http://127.0.0.1:8750/）
+  ruling facts                                        列出案件文件可填写的全部事实
+  ruling template > 案件.toml                         生成带注释的案件文件模板
+  ruling rules                                        显示正在使用的规则集
+  ruling review                                       逐案审阅规则修改后变化的结论并接受或拒绝
 
-规则集：--rules 指定的目录；未指定时用当前目录下的 rules/；没有则用程序内置的规则。";
+规则集：--rules 指定的目录；未指定时用当前目录下的 rules/；没有则用程序内置的规则（内置规则），
+并在标准错误输出上提示。用 ruling rules --export 目录 导出内置规则后即可修改。
+
+退出码（各命令相同）：0 成功；1 发现问题（规则有误、测试未通过、有未接受的变化）；
+2 输入有误（案件文件、命令行用法）。各命令的帮助中另有说明。";
 
 /// `ruling`: the Opinion 法发〔2025〕12号 as rules that legal staff can read, amend and run.
 #[derive(Debug, Parser)]
-#[command(name = "ruling", version, about = ABOUT, after_help = AFTER)]
+#[command(name = "ruling", about = ABOUT, after_help = AFTER)]
 pub struct Cli {
     /// 规则文件所在目录（默认：./rules，没有则用内置规则）
     #[arg(long, global = true, value_name = "目录")]
@@ -64,7 +80,7 @@ pub enum Format {
     /// 中文报告
     #[default]
     Text,
-    /// CONTRACT.md 第5节的 JSON
+    /// JSON（字段说明见 docs/JSON输出说明.md）
     Json,
     /// Markdown 报告
     Markdown,
@@ -112,19 +128,36 @@ enum Command {
     /// 生成测试用的案件（JSON Lines），供性能测试使用
     #[command(hide = true)]
     Generate(generate::Args),
+    /// 列出案件文件可填写的全部事实：名称、类型、可填的词、记录字段、含义、条文
+    #[command(after_help = facts::AFTER)]
+    Facts(facts::Args),
+    /// 生成带注释的案件文件模板，按条文分组列出全部事实；原样即是有效的案件文件
+    #[command(after_help = template::AFTER)]
+    Template(template::Args),
+    /// 显示正在使用的规则集（来源、指纹、文件、规则和示例数）；--export 导出内置规则以便修改
+    #[command(after_help = rules_cmd::AFTER)]
+    Rules(rules_cmd::Args),
+    /// 审阅规则修改后结论有变化的案件：逐案显示新旧对比，接受、拒绝或跳过
+    #[command(after_help = review::AFTER)]
+    Review(review::Args),
+    /// 生成命令行补全脚本（bash、zsh、fish、powershell）
+    #[command(after_help = completions::AFTER)]
+    Completions(completions::Args),
+    /// 生成 man 手册页（roff 格式）
+    #[command(after_help = completions::MAN_AFTER)]
+    Manpage,
+}
+
+/// The command definition as users see it: clap's derive, rewritten in Chinese.
+pub(crate) fn command() -> clap::Command {
+    zh::localize(Cli::command())
 }
 
 /// Runs the command line and gives the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let cli = match zh::parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { BAD_INPUT } else { OK };
-            return match e.print() {
-                Ok(()) => code,
-                Err(err) => out::report(&err, BAD_INPUT),
-            };
-        }
+        Err(code) => return code,
     };
     let rules = RulesSpec {
         dir: cli.rules,
@@ -135,6 +168,7 @@ pub fn run() -> i32 {
         Command::Check | Command::Test(_) | Command::Fmt(_) | Command::Lsp => PROBLEMS,
         _ => BAD_INPUT,
     });
+    input::notice_builtin(&rules, &cli.command);
     match &cli.command {
         Command::Check => check::run(&rules),
         Command::Eval(args) => eval::run(&rules, args),
@@ -147,6 +181,12 @@ pub fn run() -> i32 {
         Command::Interview(args) => interview::run(&rules, args),
         Command::Serve(args) => serve::run(&rules, args),
         Command::Lsp => ruling::lsp::run(rules.dir.as_deref()),
+        Command::Facts(args) => facts::run(&rules, args),
+        Command::Template(args) => template::run(&rules, args),
+        Command::Rules(args) => rules_cmd::run(&rules, args),
+        Command::Review(args) => review::run(&rules, args),
+        Command::Completions(args) => completions::run(args),
+        Command::Manpage => completions::manpage(),
     }
 }
 

@@ -11,7 +11,7 @@
 //!   aligned one column past where they begin;
 //! - the facts and expectations of an example fill the line and continue under the first one;
 //! - punctuation: full-width `：` `，` and quotes `“”`; ASCII `( ) { } [ ] < >`; citations in
-//!   the canonical form of CONTRACT.md §6; comparison words as the legal texts write them
+//!   the canonical citation form (docs/规则语言.md); comparison words as the legal texts write them
 //!   (`达 … 以上`, `在 … 以下`, `在 … 以内`, `超过`, `不满`, `是`, `不是`); `（待定）` as the
 //!   language reference writes it.
 //!

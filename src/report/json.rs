@@ -1,9 +1,9 @@
-//! The JSON of CONTRACT.md §5.
+//! The JSON report, as docs/JSON输出说明.md describes it.
 
 use super::Report;
 use serde_json::{json, Map, Value as J};
 
-/// The report as the JSON object of CONTRACT.md §5.
+/// The report as the JSON object docs/JSON输出说明.md describes.
 pub fn to_json(report: &Report) -> J {
     let mut conclusions = Map::new();
     for c in &report.conclusions {

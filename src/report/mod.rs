@@ -1,12 +1,14 @@
 //! Reports: an evaluation turned into one [`Report`] model, then drawn as text (a Chinese
-//! report a prosecutor could paste into a memo), JSON (CONTRACT.md §5) or Markdown.
+//! report a prosecutor could paste into a memo), JSON (docs/JSON输出说明.md) or Markdown.
 
 mod explain;
 mod json;
 mod markdown;
 pub mod open;
 pub mod quote;
+pub mod sheet;
 mod text;
+pub mod tree;
 mod validity;
 mod values;
 
@@ -27,7 +29,7 @@ use serde_json::{json, Value as J};
 /// Which rule set produced a result.
 #[derive(Debug, Clone)]
 pub struct RulesInfo {
-    /// Folder or `embedded`.
+    /// Folder or 内置规则 (the rules built into the binary).
     pub source: String,
     /// Fingerprint.
     pub fingerprint: String,
@@ -78,7 +80,7 @@ pub struct WhyNot {
 pub struct ConclusionReport {
     /// Its name.
     pub name: String,
-    /// The value as JSON (CONTRACT.md §5).
+    /// The value as JSON (docs/JSON输出说明.md).
     pub value: J,
     /// The value for people: 是, 否, 待定, 可以, a list of citations…
     pub shown: String,

@@ -71,7 +71,7 @@ pub struct Text {
     pub span: Span,
 }
 
-/// A citation in the canonical form of CONTRACT.md §6.
+/// A citation in the canonical form (docs/规则语言.md, 引文).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CitationPath {
     /// The document: `法发〔2025〕12号`, `刑法`.

@@ -330,7 +330,7 @@ impl Lower {
                 _ => {}
             }
         }
-        // 第1款 is the first paragraph, which the canonical form leaves out (CONTRACT.md §6).
+        // 第1款 is the first paragraph, which the canonical form leaves out (docs/规则语言.md, 引文).
         if path.paragraph == Some(1) {
             path.paragraph = None;
         }
@@ -655,6 +655,12 @@ impl Lower {
             other => {
                 let (first, _) = split_known_unit(other);
                 let help = match first {
+                    // 万 and 亿 belong to amounts only: 30万张 means 30万元 or 300000张.
+                    Some(u @ ("万" | "亿")) => format!(
+                        "“{u}”只用于金额：金额写作 30{u}元；{}数请写成阿拉伯数字，如 300000{}",
+                        &other[u.len()..],
+                        &other[u.len()..]
+                    ),
                     Some(u) => format!(
                         "“{u}”后面紧跟着“{}”；单位后如接关键词或名称，请用空格隔开",
                         &other[u.len()..]

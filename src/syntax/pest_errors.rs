@@ -124,7 +124,12 @@ pub(super) fn convert(err: &Error<Rule>, file: FileId, text: &str) -> Diagnostic
     } else {
         format!("{what}，此处应为：{}", expected.join("；"))
     };
-    let mut diag = Diagnostic::error(Code::Syntax, span, message).with_label("此处");
+    let label = if unclosed_quote(text, at).is_some() {
+        "左引号从这里开始，没有对应的右引号"
+    } else {
+        "此处"
+    };
+    let mut diag = Diagnostic::error(Code::Syntax, span, message).with_label(label);
     diag.help = Some(help_for(&found, text, at, &expected));
     diag
 }
@@ -144,6 +149,36 @@ fn found_word(text: &str, at: usize) -> String {
     }
 }
 
+/// The declaration keywords: a word that begins with one is not split at a keyword inside it.
+const DECLARATIONS: [&str; 8] = [
+    "规则", "事实", "参数", "条文", "结论", "记录", "示例", "枚举",
+];
+
+/// When parsing stopped at an opening quote that no closing quote matches (nesting counted
+/// as the grammar counts it), the closing quote it needs.
+fn unclosed_quote(text: &str, at: usize) -> Option<char> {
+    let rest = text.get(at..)?;
+    let mut chars = rest.chars();
+    let (open, close) = match chars.next()? {
+        '“' => ('“', '”'),
+        '「' => ('「', '」'),
+        '"' => return (!chars.as_str().contains('"')).then_some('"'),
+        _ => return None,
+    };
+    let mut depth = 1usize;
+    for c in chars {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return None;
+            }
+        }
+    }
+    Some(close)
+}
+
 /// A hint tailored to the most common slips of people typing rules by hand.
 fn help_for(found: &str, text: &str, at: usize, expected: &[&str]) -> String {
     const GLUED: [&str; 9] = [
@@ -151,7 +186,14 @@ fn help_for(found: &str, text: &str, at: usize, expected: &[&str]) -> String {
     ];
     let before = text.get(..at).unwrap_or("");
     let previous = before.split_whitespace().last().unwrap_or("");
+    if matches!(found, "：" | ":") && DECLARATIONS.contains(&previous) {
+        return format!("“{previous}”后面直接写名称，不加冒号，例如“{previous} 名称”");
+    }
     for word in [found, previous] {
+        // A declaration keyword such as 规则 contains 则 but is one word: never split it.
+        if DECLARATIONS.iter().any(|d| word.starts_with(d)) {
+            continue;
+        }
         if let Some(k) = GLUED.iter().find(|k| word.contains(**k) && word != **k) {
             return format!(
                 "关键词“{k}”须与前后的名称或数值用空格隔开，例如“{}”",
@@ -159,9 +201,11 @@ fn help_for(found: &str, text: &str, at: usize, expected: &[&str]) -> String {
             );
         }
     }
-    let rest = text.get(at..).unwrap_or("");
-    if found == "“" && !rest.get(3..).unwrap_or("").contains('”') {
-        return "引号“ 没有对应的 ”，请在文字末尾补上右引号".to_string();
+    if let Some(close) = unclosed_quote(text, at) {
+        let line = before.matches('\n').count() + 1;
+        return format!(
+            "第 {line} 行这里的左引号{found}没有对应的右引号{close}，其后的文字一直读到了文件末尾；请在这段文字的末尾补上{close}"
+        );
     }
     if found.is_empty() {
         return "文件不完整：请补全最后一条声明".to_string();
