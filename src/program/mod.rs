@@ -362,6 +362,10 @@ pub struct Program {
     pub conduct_date: Option<FactId>,
     /// The fact 裁判日期, for 从旧兼从轻.
     pub judgment_date: Option<FactId>,
+    /// The quoted names that conclusion values are written with
+    /// ([`crate::report::conclusion_value`]), made the first time a value is asked for, once the
+    /// program is complete.
+    pub value_writer: std::sync::OnceLock<crate::report::ValueWriter>,
 }
 
 impl Program {
