@@ -157,7 +157,7 @@ impl Serialize for FactPairs<'_> {
 
 /// For the entry at `i`: none when its key came earlier (the map keeps the first place),
 /// else the last entry with its key (the map keeps the last value).
-fn latest<'a, T>(all: &'a [T], i: usize, key: impl Fn(&T) -> &str) -> Option<&'a T> {
+fn latest<T>(all: &[T], i: usize, key: impl Fn(&T) -> &str) -> Option<&T> {
     let entry = all.get(i)?;
     let k = key(entry);
     if all.get(..i)?.iter().any(|e| key(e) == k) {
