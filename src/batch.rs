@@ -260,6 +260,7 @@ impl<'r> Batch<'r> {
         let options = Options {
             closed_world: self.closed_world,
             needs: false,
+            explain: false,
         };
         self.rules
             .evaluate_into(&case, options, &mut worker.evaluated);

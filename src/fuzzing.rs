@@ -154,6 +154,7 @@ fn run_all(rules: &Rules, case: &Case, closed_world: bool) -> Result<String, Str
     let options = Options {
         closed_world,
         needs: true,
+        explain: true,
     };
     let mut case = case.clone();
     case.id = Some(if closed_world { "closed" } else { "open" }.to_string());

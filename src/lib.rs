@@ -50,7 +50,7 @@
 //!         CaseFormat::Json,
 //!     )
 //!     .map_err(|d| format!("{d:?}"))?;
-//! let evaluated = rules.evaluate(&case, Options { closed_world: false, needs: true });
+//! let evaluated = rules.evaluate(&case, Options { closed_world: false, needs: true, explain: true });
 //! let json = report::to_json(&report::build(&evaluated));
 //! assert_eq!(json["conclusions"]["情节严重"]["value"], serde_json::json!(true));
 //! println!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);

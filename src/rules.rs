@@ -78,6 +78,9 @@ pub struct Options {
     pub closed_world: bool,
     /// Compute, for undecided conclusions, the unknown facts that could decide them.
     pub needs: bool,
+    /// Keep what an explanation shows beyond the values: the values each rule's comparisons
+    /// computed. Reports ([`crate::report::build`], `report::explain`) need it; a batch does not.
+    pub explain: bool,
 }
 
 /// One evaluated case: what was given, what the evaluation read, what the closed world
@@ -230,6 +233,7 @@ impl Rules {
             &out.facts,
             eval::Options {
                 needs: options.needs,
+                explain: options.explain,
             },
             &mut out.outcome,
         );

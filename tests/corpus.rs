@@ -78,6 +78,7 @@ fn report_model(path: &std::path::Path) -> report::Report {
         Options {
             closed_world: false,
             needs: true,
+            explain: true,
         },
     );
     let mut r = report::build(&evaluated);

@@ -487,6 +487,7 @@ fn compile_and_run(extra: String) -> Result<(), String> {
         ruling::rules::Options {
             closed_world: false,
             needs: true,
+            explain: true,
         },
     );
     let report = ruling::report::build(&evaluated);

@@ -90,8 +90,20 @@ async fn conclusion(c: &Client, name: &str, expected: &str) -> String {
                 section.find(Locator::Css(".value")).await,
                 section.text().await,
             ) {
+                // The page re-renders as requests come back: take the text only once the
+                // report has settled (the same text twice, 700 ms apart (the page waits 250 ms after typing), with the value sought).
                 if value.text().await.unwrap_or_default() == expected {
-                    return text;
+                    tokio::time::sleep(Duration::from_millis(700)).await;
+                    if let Ok(again) = c.find(Locator::Css(&css)).await {
+                        let value_again = match again.find(Locator::Css(".value")).await {
+                            Ok(v) => v.text().await.unwrap_or_default(),
+                            Err(_) => String::new(),
+                        };
+                        if value_again == expected && again.text().await.ok() == Some(text.clone())
+                        {
+                            return text;
+                        }
+                    }
                 }
             }
         }

@@ -78,6 +78,7 @@ fn evaluate_file(rules: &Rules, path: &Path, closed_world: bool) -> Result<Repor
     let options = Options {
         closed_world,
         needs: true,
+        explain: true,
     };
     let evaluated = rules.evaluate(&case, options);
     if !evaluated.outcome.errors.is_empty() {

@@ -62,6 +62,7 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
     let options = Options {
         closed_world: args.closed_world,
         needs: true,
+        explain: true,
     };
     let evaluated = rules.evaluate(&case, options);
     println!("案件：{}", case.id.as_deref().unwrap_or("（未编号）"));

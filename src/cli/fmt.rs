@@ -9,7 +9,8 @@ use super::{BAD_INPUT, OK, PROBLEMS};
 use ruling::diag::{self, Code, Diagnostic};
 use ruling::format::format_source;
 use ruling::rules::RulesSpec;
-use ruling::source::Sources;
+use ruling::ruleset::MAX_RULE_FILE_BYTES;
+use ruling::source::{read_text, ReadFailure, Sources};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -143,17 +144,22 @@ fn targets(dir: Option<&Path>, files: &[PathBuf]) -> Result<Vec<PathBuf>, String
     Ok(out)
 }
 
+/// Reads a rule file under the same limit as `ruling check`.
 fn read(path: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::general(Code::Io, format!("无法读取“{}”：{e}", path.display()))
-            .with_help("请检查文件路径")
-    })?;
-    String::from_utf8(bytes).map_err(|_| {
-        Diagnostic::general(
-            Code::BadEncoding,
-            format!("“{}”不是有效的 UTF-8 文本，未格式化", path.display()),
+    let shown = path.display();
+    read_text(path, MAX_RULE_FILE_BYTES).map_err(|failure| match failure {
+        ReadFailure::Io(e) => Diagnostic::general(Code::Io, format!("无法读取“{shown}”：{e}"))
+            .with_help("请检查文件路径"),
+        ReadFailure::TooLarge => Diagnostic::general(
+            Code::TooLarge,
+            format!("规则文件“{shown}”超过 4 MiB，未格式化"),
         )
-        .with_help("请用 UTF-8 编码保存规则文件（不要用 GBK）")
+        .with_help("请把它拆成几个文件"),
+        ReadFailure::NotUtf8 { .. } => Diagnostic::general(
+            Code::BadEncoding,
+            format!("“{shown}”不是有效的 UTF-8 文本，未格式化"),
+        )
+        .with_help("请用 UTF-8 编码保存规则文件（不要用 GBK）"),
     })
 }
 

@@ -1,6 +1,6 @@
 //! The values behind a rule's comparisons, for explanations: `计数(账户 其中 …) = 3`,
-//! `合计(账户.流入资金 其中 …) = 320000元`. Computed only when a report asks for them, after the
-//! evaluation, so that evaluation itself pays nothing.
+//! `合计(账户.流入资金 其中 …) = 320000元`. Computed by the evaluation only when asked for
+//! (`Options::explain`), so that a batch pays nothing for them.
 
 use super::{Evaluator, Outcome};
 use crate::program::value::Value;
@@ -23,7 +23,7 @@ pub struct Computed {
 /// The computed sides of the comparisons in a rule's condition and `除非` clauses (outside
 /// `其中` filters), in source order. Plain facts and parameters are left out: the explanation
 /// shows those already.
-pub fn computed_operands(
+pub(super) fn computed_operands(
     program: &Program,
     facts: &[Value],
     outcome: &Outcome,

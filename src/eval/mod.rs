@@ -8,7 +8,8 @@
 pub mod calendar;
 mod explain;
 
-pub use explain::{computed_operands, Computed};
+use explain::computed_operands;
+pub use explain::Computed;
 
 use crate::diag::{Code, Diagnostic};
 use crate::program::value::{self, Record, Tri, Value};
@@ -26,6 +27,9 @@ use std::sync::Arc;
 pub struct Options {
     /// Compute, for undecided conclusions, the unknown facts that could decide them.
     pub needs: bool,
+    /// Keep, for every rule evaluated, the values its comparisons computed (`计数(…) = 2`),
+    /// so that an explanation shows them without evaluating again.
+    pub explain: bool,
 }
 
 /// What became of one rule.
@@ -81,6 +85,9 @@ pub struct Outcome {
     pub needs: Vec<Vec<usize>>,
     /// Arithmetic or calendar errors met (overflow, division by zero, dates out of range).
     pub errors: Vec<Diagnostic>,
+    /// With `explain`: per rule, the computed sides of its comparisons (empty for a rule not
+    /// evaluated, and for every rule without `explain`).
+    pub computed: Vec<Vec<Computed>>,
     /// The sets of the previous case evaluated into this outcome, by conclusion: a set equal
     /// to the last one is shared rather than allocated again (in a batch, most are).
     recycled: Vec<Option<Arc<[u32]>>>,
@@ -121,6 +128,16 @@ pub fn evaluate_into(program: &Program, facts: &[Value], options: Options, out: 
     }
     if options.needs {
         out.needs = needs(program, facts, out);
+    }
+    out.computed.clear();
+    if options.explain {
+        let computed = (0..program.rules.len())
+            .map(|r| match out.rules.get(r) {
+                Some(Some(_)) => computed_operands(program, facts, out, r),
+                _ => Vec::new(),
+            })
+            .collect();
+        out.computed = computed;
     }
 }
 

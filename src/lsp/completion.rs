@@ -345,17 +345,18 @@ fn is_name_char(c: char) -> bool {
 }
 
 /// Whether the end of a line's beginning is inside a quoted text or a comment.
+/// Quotes nest (an article's text quotes “情节严重” inside its own “…”), so they are counted.
 fn in_text_or_comment(before: &str) -> bool {
-    let mut quoted = false;
+    let mut depth = 0usize;
     for c in before.chars() {
         match c {
-            '“' => quoted = true,
-            '”' => quoted = false,
-            '#' | '＃' if !quoted => return true,
+            '“' => depth += 1,
+            '”' => depth = depth.saturating_sub(1),
+            '#' | '＃' if depth == 0 => return true,
             _ => {}
         }
     }
-    quoted
+    depth > 0
 }
 
 #[cfg(test)]
@@ -372,7 +373,7 @@ mod tests {
     fn index() -> Index {
         let (module, diags) = library::parse(0, TEXT);
         assert!(!library::has_errors(&diags), "{diags:?}");
-        Index::build(&[(0, &module, false)])
+        Index::build(&[(0, &module, None)])
     }
 
     fn labels(text: &str) -> Vec<String> {
@@ -408,5 +409,6 @@ mod tests {
     fn nothing_in_a_comment_or_a_quoted_text() {
         assert!(labels("# 若 电").is_empty());
         assert!(labels("事实 甲：布尔 “说明 电").is_empty());
+        assert!(labels("条文 刑法第17条 “认定为“情节严重”的 电").is_empty());
     }
 }

@@ -249,7 +249,7 @@ mod tests {
     fn hover(target: Target) -> String {
         let (module, diags) = library::parse(0, TEXT);
         assert!(!library::has_errors(&diags), "{diags:?}");
-        let index = Index::build(&[(0, &module, false)]);
+        let index = Index::build(&[(0, &module, None)]);
         let mut sources = Sources::default();
         sources.add("t.rule", TEXT);
         text(&index, &sources, &target).unwrap_or_default()

@@ -241,8 +241,12 @@ pub fn basis(program: &Program, facts: &[Value], outcome: &Outcome, r: usize) ->
             ))
         })
         .collect();
-    let computed = crate::eval::computed_operands(program, case_facts, outcome, r)
-        .into_iter()
+    let computed = outcome
+        .computed
+        .get(r)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
         .map(|c| {
             let text = program
                 .sources

@@ -134,6 +134,7 @@ impl Engine {
             Options {
                 closed_world,
                 needs: true,
+                explain: true,
             },
         );
         let report = report::build(&evaluated);
@@ -196,6 +197,7 @@ impl Engine {
             Options {
                 closed_world,
                 needs: true,
+                explain: true,
             },
         );
         let set = self.rules.set();
