@@ -407,18 +407,26 @@ fn two_hundred_concurrent_requests_answer_as_the_cli() {
     }
     // One run of the command line over every case: an array of the same documents it prints
     // one at a time (pretty-printed, one line break after).
-    let mut args = vec!["eval".to_string()];
-    args.extend(paths.iter().cloned());
-    args.extend(["--format".into(), "json".into()]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let all = json(&stdout(&ruling(&args)));
-    let expected: Vec<String> = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| serde_json::to_string_pretty(d).unwrap() + "\n")
-        .collect();
+    // The same again in the closed world.
+    let cli_all = |closed: bool| -> Vec<String> {
+        let mut args = vec!["eval".to_string()];
+        args.extend(paths.iter().cloned());
+        args.extend(["--format".into(), "json".into()]);
+        if closed {
+            args.push("--closed-world".into());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        json(&stdout(&ruling(&args)))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| serde_json::to_string_pretty(d).unwrap() + "\n")
+            .collect()
+    };
+    let expected = cli_all(false);
+    let expected_closed = cli_all(true);
     assert_eq!(expected.len(), jsons.len());
+    assert_eq!(expected_closed.len(), jsons.len());
     // And case by case for a few, to hold the comparison itself to the bytes printed.
     for i in [0, jsons.len() / 2, jsons.len() - 1] {
         let one = stdout(&ruling(&["eval", &paths[i], "--format", "json"]));
@@ -429,10 +437,11 @@ fn two_hundred_concurrent_requests_answer_as_the_cli() {
     let jsons = std::sync::Arc::new(jsons);
     let threads: Vec<_> = (0..200)
         .map(|n| {
-            let url = s.url(if n % 2 == 0 {
-                "/v1/eval"
+            let closed = n % 2 == 1;
+            let url = s.url(if closed {
+                "/v1/eval?closed_world=true"
             } else {
-                "/v1/eval?closed_world=false"
+                "/v1/eval"
             });
             let barrier = std::sync::Arc::clone(&barrier);
             let jsons = std::sync::Arc::clone(&jsons);
@@ -445,14 +454,24 @@ fn two_hundred_concurrent_requests_answer_as_the_cli() {
                         .header("Content-Type", "application/json")
                         .send(jsons[i].as_str()),
                 );
-                (i, a)
+                (i, closed, a)
             })
         })
         .collect();
     for t in threads {
-        let (i, (status, _, body)) = t.join().unwrap();
+        let (i, closed, (status, _, body)) = t.join().unwrap();
         assert_eq!(status, 200, "{body}");
-        assert_eq!(body, expected[i], "case {}", files[i].display());
+        let want = if closed {
+            &expected_closed[i]
+        } else {
+            &expected[i]
+        };
+        assert_eq!(
+            &body,
+            want,
+            "case {} (closed world: {closed})",
+            files[i].display()
+        );
     }
 }
 

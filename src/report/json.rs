@@ -60,3 +60,9 @@ pub fn to_json(report: &Report) -> J {
     }
     out
 }
+
+/// The same JSON as [`to_json`], pretty-printed as `ruling eval --format json` prints it
+/// (without the final line break).
+pub fn to_json_pretty(report: &Report) -> String {
+    serde_json::to_string_pretty(&to_json(report)).unwrap_or_default()
+}

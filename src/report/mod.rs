@@ -13,7 +13,7 @@ mod validity;
 mod values;
 
 pub use explain::explain;
-pub use json::to_json;
+pub use json::{to_json, to_json_pretty};
 pub use markdown::to_markdown;
 pub use text::escape as escape_text;
 pub use text::{questions_text, to_text};

@@ -8,7 +8,7 @@ use crate::program::{ConclusionKind, Program};
 /// copies bytes. The one writer of a conclusion's JSON value: `true`/`false`/`null` for 三值, a
 /// word or `null`, a sorted array of strings for sets; [`super::conclusion_value`] and the
 /// batch engine both use it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ValueWriter {
     /// `"名称":` of each conclusion.
     conclusions: Vec<Vec<u8>>,

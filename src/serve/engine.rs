@@ -138,7 +138,7 @@ impl Engine {
             },
         );
         let report = report::build(&evaluated);
-        let mut out = serde_json::to_string_pretty(&report::to_json(&report)).unwrap_or_default();
+        let mut out = report::to_json_pretty(&report);
         out.push('\n');
         Ok(out)
     }
