@@ -169,9 +169,11 @@ fn first_difference(a: &[String], b: &[String]) -> String {
                 .find(|((_, p), q)| p != q)
                 .map_or(x.len().min(y.len()), |((i, _), _)| i);
             let around = |t: &str| {
-                let from = t.floor_char_boundary(at.saturating_sub(120));
-                let to = t.ceil_char_boundary((at + 120).min(t.len()));
-                t.get(from..to).unwrap_or("").to_string()
+                let chars = t.get(..at).map_or(0, |p| p.chars().count());
+                t.chars()
+                    .skip(chars.saturating_sub(60))
+                    .take(120)
+                    .collect::<String>()
             };
             return format!(
                 "item {i}:\n  before …{}…\n  after  …{}…",
