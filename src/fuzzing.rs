@@ -128,10 +128,61 @@ pub fn fmt(data: &[u8]) -> Result<(), String> {
     let after = meaning(mode, &formatted)?;
     if before != after {
         return Err(format!(
-            "formatting changed the program:\n--- before\n{before:?}\n--- after\n{after:?}\n--- formatted\n{formatted}"
+            "formatting changed the program: {}\n--- formatted\n{formatted}",
+            first_difference(&before, &after)
         ));
     }
     Ok(())
+}
+
+/// A report's `computed` objects are keyed by the expression's source text, whose layout and
+/// punctuation (`{出售, 出租}` / `{出售，出租}`) are what formatting changes; what they mean is
+/// the values, in order. Replaces each such object with the list of its values.
+fn values_of_computed(json: &mut J) {
+    match json {
+        J::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if key == "computed" {
+                    if let J::Object(inner) = value {
+                        *value = J::Array(inner.values().cloned().collect());
+                        continue;
+                    }
+                }
+                values_of_computed(value);
+            }
+        }
+        J::Array(items) => items.iter_mut().for_each(values_of_computed),
+        _ => {}
+    }
+}
+
+/// Where two lists of texts first differ, with some text around it.
+fn first_difference(a: &[String], b: &[String]) -> String {
+    if a.len() != b.len() {
+        return format!("{} items before, {} after: {a:?} / {b:?}", a.len(), b.len());
+    }
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        if x != y {
+            let at = x
+                .char_indices()
+                .zip(y.chars())
+                .find(|((_, p), q)| p != q)
+                .map_or(x.len().min(y.len()), |((i, _), _)| i);
+            let around = |t: &str| {
+                let chars = t.get(..at).map_or(0, |p| p.chars().count());
+                t.chars()
+                    .skip(chars.saturating_sub(60))
+                    .take(120)
+                    .collect::<String>()
+            };
+            return format!(
+                "item {i}:\n  before …{}…\n  after  …{}…",
+                around(x),
+                around(y)
+            );
+        }
+    }
+    String::new()
 }
 
 /// What a rule file means, for [`fmt`]: the diagnostic codes when it does not compile, else
@@ -167,7 +218,9 @@ fn meaning(mode: u8, text: &str) -> Result<Vec<String>, String> {
                     explain: true,
                 };
                 let report = report::build(&rules.evaluate(case, options));
-                serde_json::to_string(&report::to_json(&report)).map_err(|e| e.to_string())
+                let mut json = report::to_json(&report);
+                values_of_computed(&mut json);
+                serde_json::to_string(&json).map_err(|e| e.to_string())
             };
             let mut out = vec![json(&empty, false)?, json(&empty, true)?];
             for ex in rules.examples() {
