@@ -27,7 +27,7 @@ fn the_corpus_fires_every_shipped_rule() {
             .join("\n")
     );
     assert!(
-        out.contains("  法发〔2025〕12号第6条：4 条规则，全部触发"),
+        out.contains("  法发〔2025〕12号第6条：5 条规则，全部触发"),
         "{out}"
     );
     // The contract's closing line stays last.
