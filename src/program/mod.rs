@@ -3,7 +3,10 @@
 //! Every fact, parameter, conclusion, rule and enumeration word is an index here; evaluation
 //! never looks a name up or compares words as strings.
 
+mod quoted;
 pub mod value;
+
+pub use quoted::QuotedNames;
 
 use crate::source::{Sources, Span};
 use crate::syntax::ast::{AggregateOp, ArithOp, CitationPath, CmpOp, Favour, Period};
@@ -362,17 +365,17 @@ pub struct Program {
     pub conduct_date: Option<FactId>,
     /// The fact 裁判日期, for 从旧兼从轻.
     pub judgment_date: Option<FactId>,
-    /// The writer of conclusion values, built once on first use ([`Program::value_writer`]):
-    /// building it quotes every name, so building it per value made a report quadratic.
-    pub(crate) writer: std::sync::OnceLock<std::sync::Arc<crate::report::ValueWriter>>,
+    /// The names quoted as JSON, made once on first use ([`Program::quoted_names`]): making
+    /// them quotes every name, so making them per value made a report quadratic.
+    pub(crate) quoted: std::sync::OnceLock<std::sync::Arc<QuotedNames>>,
 }
 
 impl Program {
-    /// The one writer of conclusion values for this program (built on first use; the
-    /// program must be complete by then, as it is once checked).
-    pub fn value_writer(&self) -> &crate::report::ValueWriter {
-        self.writer
-            .get_or_init(|| std::sync::Arc::new(crate::report::ValueWriter::new(self)))
+    /// The program's names quoted as JSON (made on first use; the program must be complete
+    /// by then, as it is once checked).
+    pub fn quoted_names(&self) -> &QuotedNames {
+        self.quoted
+            .get_or_init(|| std::sync::Arc::new(QuotedNames::new(self)))
     }
 
     /// The canonical text of a citation.

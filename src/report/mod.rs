@@ -134,7 +134,7 @@ pub struct Report {
 pub fn conclusion_value(program: &Program, outcome: &Outcome, c: usize) -> J {
     let mut out = Vec::new();
     program
-        .value_writer()
+        .quoted_names()
         .value(program, outcome, c, &mut Vec::new(), &mut out);
     serde_json::from_slice(&out).unwrap_or(J::Null)
 }

@@ -1,72 +1,15 @@
-//! The one writer of conclusion values as JSON.
+//! The one writer of conclusion values as JSON: `true`/`false`/`null` for 三值, a word or
+//! `null`, a sorted array of strings for sets; [`super::conclusion_value`] and the batch engine
+//! both use it. It copies the program's names as quoted once ([`QuotedNames`]).
 
 use crate::eval::Outcome;
 use crate::program::value::Value;
-use crate::program::{ConclusionKind, Program};
+use crate::program::{ConclusionKind, Program, QuotedNames};
 
-/// The JSON texts of a program's names, escaped and quoted once, so that writing a value
-/// copies bytes. The one writer of a conclusion's JSON value: `true`/`false`/`null` for 三值, a
-/// word or `null`, a sorted array of strings for sets; [`super::conclusion_value`] and the
-/// batch engine both use it.
-#[derive(Debug, Clone)]
-pub struct ValueWriter {
-    /// `"名称":` of each conclusion.
-    conclusions: Vec<Vec<u8>>,
-    /// Each enumeration's words, quoted.
-    words: Vec<Vec<Vec<u8>>>,
-    /// Each citation, quoted, and its place in sorted order.
-    cites: Vec<Vec<u8>>,
-    cite_rank: Vec<u32>,
-    /// Each text, quoted, and its place in sorted order.
-    texts: Vec<Vec<u8>>,
-    text_rank: Vec<u32>,
-}
+/// The writer of conclusion values: the program's quoted names.
+pub type ValueWriter = QuotedNames;
 
-fn quoted(s: &str) -> Vec<u8> {
-    serde_json::to_vec(s).unwrap_or_else(|_| b"\"\"".to_vec())
-}
-
-/// The place of each string in sorted order (results list set members sorted as text).
-fn ranks(strings: &[String]) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..strings.len()).collect();
-    order.sort_by(|a, b| strings.get(*a).cmp(&strings.get(*b)));
-    let mut rank = vec![0u32; strings.len()];
-    for (place, i) in order.into_iter().enumerate() {
-        if let Some(r) = rank.get_mut(i) {
-            *r = u32::try_from(place).unwrap_or(u32::MAX);
-        }
-    }
-    rank
-}
-
-impl ValueWriter {
-    /// The quoted names of a program.
-    pub fn new(program: &Program) -> ValueWriter {
-        let cites: Vec<String> = (0..program.citations.len())
-            .map(|i| program.cite(u32::try_from(i).unwrap_or(u32::MAX)))
-            .collect();
-        ValueWriter {
-            conclusions: program
-                .conclusions
-                .iter()
-                .map(|c| {
-                    let mut k = quoted(&c.name);
-                    k.push(b':');
-                    k
-                })
-                .collect(),
-            words: program
-                .enums
-                .iter()
-                .map(|e| e.words.iter().map(|w| quoted(w)).collect())
-                .collect(),
-            cite_rank: ranks(&cites),
-            cites: cites.iter().map(|c| quoted(c)).collect(),
-            text_rank: ranks(&program.texts),
-            texts: program.texts.iter().map(|t| quoted(t)).collect(),
-        }
-    }
-
+impl QuotedNames {
     /// Appends `"名称":` of conclusion `c`.
     pub fn key(&self, c: usize, out: &mut Vec<u8>) {
         out.extend_from_slice(

@@ -3,7 +3,6 @@
 //! machine. The form is generated in the browser from `/v1/facts` and evaluated through
 //! `/v1/eval`; the Content-Security-Policy allows the page to talk to this service only.
 
-use super::routes::App;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -22,8 +21,9 @@ pub fn is_page(path: &str) -> bool {
     PATHS.contains(&path)
 }
 
-/// The routes of the page.
-pub fn routes() -> Router<App> {
+/// The routes of the page (they read no state, so they fit the service's router whatever it
+/// holds).
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route(
             "/",
