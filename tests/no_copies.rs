@@ -60,3 +60,42 @@ fn no_folder_repeats_more_than_two_shipped_rule_files() {
         );
     }
 }
+
+/// The names a rule file declares after `keyword` (one per line that starts with it).
+fn declared(text: &str, keyword: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix(keyword))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn an_overlay_file_keeps_every_rule_of_the_shipped_file_it_replaces() {
+    // An overlay replaces the whole shipped file of its name: a rule added to the shipped file
+    // later must be carried into the overlay too, or the amended rule set silently loses it.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shipped = shipped_names(root);
+    for dir in folders(&root.join("examples")) {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !shipped.contains(&name) {
+                continue;
+            }
+            let base = std::fs::read_to_string(root.join("rules").join(&name)).unwrap_or_default();
+            let overlay = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for keyword in ["规则 ", "示例 ", "事实 ", "结论 ", "参数 ", "条文 "] {
+                let missing: Vec<String> = declared(&base, keyword)
+                    .difference(&declared(&overlay, keyword))
+                    .cloned()
+                    .collect();
+                assert!(
+                    missing.is_empty(),
+                    "{} lacks {keyword}{} of rules/{name}: carry the shipped file's changes into it",
+                    entry.path().display(),
+                    missing.join("、")
+                );
+            }
+        }
+    }
+}
