@@ -219,6 +219,22 @@ fn toml_date(s: &str) -> Option<toml::value::Datetime> {
     s.parse().ok()
 }
 
+/// Puts the case's dates in the order a valid case has them (born, then the conduct, then the
+/// judgment): the reader refuses a case whose dates contradict each other.
+fn order_dates(map: &mut Map<String, J>) {
+    let keys = ["出生日期", "行为日期", "裁判日期"];
+    let mut present: Vec<&str> = keys.into_iter().filter(|k| map.contains_key(*k)).collect();
+    let mut dates: Vec<J> = present
+        .iter()
+        .filter_map(|k| map.get(*k).cloned())
+        .collect();
+    // ISO dates sort as text.
+    dates.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+    for (k, d) in present.drain(..).zip(dates) {
+        map.insert(k.to_string(), d);
+    }
+}
+
 /// Turns bytes into a valid case of a program, as JSON: every key a declared fact, every value
 /// of its declared type. Bytes past the end read as zero, so every input gives a case.
 #[derive(Debug, Clone)]
@@ -257,6 +273,7 @@ impl<'a> CaseGen<'a> {
                 map.insert(fact.name.clone(), self.value(program, fact.ty));
             }
         }
+        order_dates(&mut map);
         J::Object(map)
     }
 
@@ -359,7 +376,7 @@ impl<'a> CaseGen<'a> {
     }
 
     /// A real calendar date: mostly near the Opinion's time, sometimes at the ends of the
-    /// calendar.
+    /// range a case may give (1900 to 2100).
     fn date(&mut self) -> String {
         use chrono::{Days, NaiveDate};
         let base = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default();
@@ -369,14 +386,14 @@ impl<'a> CaseGen<'a> {
                 base.checked_add_days(Days::new(days)).unwrap_or(base)
             }
             8 => NaiveDate::from_ymd_opt(
-                [1, 1900, 2024, 2008, 9999][usize::from(self.byte() % 5)],
+                [1900, 1901, 2024, 2008, 2100][usize::from(self.byte() % 5)],
                 [1, 2, 12][usize::from(self.byte() % 3)],
                 [1, 28, 29][usize::from(self.byte() % 3)],
             )
             .unwrap_or(base),
             _ => [
-                NaiveDate::from_ymd_opt(1, 1, 1),
-                NaiveDate::from_ymd_opt(9999, 12, 31),
+                NaiveDate::from_ymd_opt(1900, 1, 1),
+                NaiveDate::from_ymd_opt(2100, 12, 31),
                 NaiveDate::from_ymd_opt(2024, 2, 29),
                 NaiveDate::from_ymd_opt(2025, 7, 22),
             ][usize::from(self.byte() % 4)]

@@ -95,9 +95,7 @@ fn conduct_and_judgment_before_the_amendment_apply_the_old_value() {
     ]);
     let out = stdout(&o);
     assert!(
-        out.contains(
-            "账户流入资金标准 = 30万元（法发〔2025〕12号第6条；该标准施行至 2026-12-31"
-        ),
+        out.contains("账户流入资金标准 = 30万元（法发〔2025〕12号第6条；该标准施行至 2026-12-31"),
         "{out}"
     );
 }

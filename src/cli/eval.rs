@@ -1,6 +1,6 @@
 //! `ruling eval`: evaluate case files and print the reports.
 
-use super::{load_rules, print_plain, Format, BAD_INPUT, OK};
+use super::{load_rules, Format, BAD_INPUT, OK};
 use ruling::case;
 use ruling::diag;
 use ruling::report::{self, Report};
@@ -71,7 +71,7 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
 
 /// Reads, evaluates and builds the report of one case file; problems are printed.
 fn evaluate_file(rules: &Rules, path: &Path, closed_world: bool) -> Result<Report, ()> {
-    let mut case = case::read_file(rules.program(), path).map_err(|d| print_plain(&d))?;
+    let mut case = case::read_file(rules.program(), path).map_err(|e| eprint!("{}", e.render()))?;
     if case.id.is_none() {
         case.id = Some(stem(path));
     }
