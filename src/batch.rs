@@ -9,7 +9,7 @@
 //!
 //! Each line is read straight into the fact slots by the reader `ruling eval` uses for JSON
 //! files ([`JsonReader`], one per worker thread, reusing its case from line to line); it is
-//! evaluated through [`Rules::evaluate_into`] without explanations or `needs`, and each
+//! evaluated by [`eval::evaluate_into`] on the worker's own facts, without explanations or `needs`, and each
 //! conclusion's value is written by the writer the JSON report uses ([`ValueWriter`]). A bad
 //! line gives `{"line": N, "column": C, "error": "…"}` (the column of its first problem) and
 //! the rest go on.
@@ -17,8 +17,10 @@
 use crate::case::json::{line_col, JsonReader};
 use crate::case::{self, Case};
 use crate::diag::Diagnostic;
+use crate::eval::{self, Outcome};
+use crate::program::{FactId, Program};
 use crate::report::ValueWriter;
-use crate::rules::{Evaluated, Options, Rules};
+use crate::rules::Rules;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{self, BufRead, Read, Write};
@@ -154,7 +156,10 @@ pub struct Batch<'r> {
 /// What one worker thread reuses from case to case.
 #[derive(Debug)]
 pub struct Worker<'r> {
-    evaluated: Evaluated<'r>,
+    /// The conclusions of the last case, reused.
+    outcome: Outcome,
+    /// The facts the closed world filled in (not reported by a batch).
+    presumed: Vec<FactId>,
     /// The reader of lines, and the case it reads into.
     reader: JsonReader<'r>,
     case: Case,
@@ -166,7 +171,8 @@ impl<'r> Worker<'r> {
     /// A worker's buffers for a batch over `rules`.
     pub fn new(rules: &'r Rules) -> Worker<'r> {
         Worker {
-            evaluated: rules.evaluate(&case::Case::default(), Options::default()),
+            outcome: Outcome::default(),
+            presumed: Vec::new(),
             reader: JsonReader::new(rules.program(), 0),
             case: Case::default(),
             members: Vec::new(),
@@ -269,17 +275,27 @@ impl<'r> Batch<'r> {
             });
             return error_line(out, number, column, &messages(&diags));
         }
-        let case = &worker.case;
-        let options = Options {
-            closed_world: self.closed_world,
-            needs: false,
-        };
-        self.rules
-            .evaluate_into(case, options, &mut worker.evaluated);
+        // The case is the worker's own: the closed world is applied to its facts in place and
+        // they are evaluated where they are, without the two copies `Rules::evaluate_into`
+        // makes for reports (the given facts and the facts evaluated).
+        let program = self.rules.program();
+        let case = &mut worker.case;
+        if self.closed_world || case.closed_world {
+            worker.presumed.clear();
+            case::close_world(program, &mut case.facts, &mut worker.presumed);
+        }
+        eval::evaluate_into(
+            program,
+            &case.facts,
+            eval::Options { needs: false },
+            &mut worker.outcome,
+        );
         result_line(
             &self.json,
+            program,
             number,
-            &worker.evaluated,
+            &case.id,
+            &worker.outcome,
             &mut worker.members,
             out,
         );
@@ -289,26 +305,28 @@ impl<'r> Batch<'r> {
 /// Appends `{"line":…,"case":…,"conclusions":{…}}` and a line break.
 fn result_line(
     json: &ValueWriter,
+    program: &Program,
     line: u64,
-    ev: &Evaluated<'_>,
+    case_id: &Option<String>,
+    outcome: &Outcome,
     members: &mut Vec<u32>,
     out: &mut Vec<u8>,
 ) {
     // Writing into a Vec cannot fail.
     let _ = write!(out, "{{\"line\":{line},\"case\":");
-    let _ = serde_json::to_writer(&mut *out, &ev.case_id);
+    let _ = serde_json::to_writer(&mut *out, case_id);
     out.extend_from_slice(b",\"conclusions\":{");
-    for c in 0..ev.program().conclusions.len() {
+    for c in 0..program.conclusions.len() {
         if c > 0 {
             out.push(b',');
         }
         json.key(c, out);
-        json.value(ev.program(), &ev.outcome, c, members, out);
+        json.value(program, outcome, c, members, out);
     }
     out.push(b'}');
-    if !ev.outcome.errors.is_empty() {
+    if !outcome.errors.is_empty() {
         out.extend_from_slice(b",\"errors\":[");
-        for (i, e) in ev.outcome.errors.iter().enumerate() {
+        for (i, e) in outcome.errors.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }

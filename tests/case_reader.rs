@@ -321,7 +321,8 @@ fn the_law_s_chinese_forms_are_read_in_case_files() {
 
 #[test]
 fn the_law_s_chinese_forms_are_read_in_rule_files() {
-    let dir = common::copy_of_rules();
+    let dir = temp();
+    common::copy_rules(&dir.path().join("rules"));
     let extra = "结论 甲：三值\n结论 乙：三值\n结论 丙：三值\n\
         规则 甲 依据 刑法第17条 若 支付结算金额 >= 一百零五万元 且 电话卡数 >= 二十张 则 甲\n\
         规则 乙 依据 刑法第17条 若 支付结算金额 >= ５０ 万元 且 行为日期 >= 2025年9月1日 则 乙\n\
@@ -366,4 +367,25 @@ fn eval_output_is_the_same_for_every_corpus_case() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
     let o = ruling(&["test", root.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn reserved_case_keys_cannot_be_declared_as_facts() {
+    for key in ["案件", "说明", "预期", "封闭世界"] {
+        let dir = temp();
+        common::copy_rules(&dir.path().join("rules"));
+        std::fs::write(
+            dir.path().join("rules").join("zz-保留.rule"),
+            format!("事实 {key}：布尔\n"),
+        )
+        .unwrap();
+        let o = ruling_in(dir.path(), &["check"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{key}: {err}");
+        assert!(
+            err.contains(&format!("“{key}”是案件文件的保留键，不能声明为事实"))
+                && err.contains("zz-保留.rule:1:"),
+            "{key}: {err}"
+        );
+    }
 }

@@ -14,6 +14,21 @@ const ORDER: [(&str, &str, &str); 2] = [
     ("行为日期", "裁判日期", "裁判日期早于行为日期"),
 ];
 
+/// The pairs of [`ORDER`] that the program declares, as fact ids (looked up once per reader).
+pub fn pairs(program: &Program) -> Vec<(FactId, FactId, usize)> {
+    ORDER
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (earlier, later, _))| {
+            Some((
+                *program.fact_index.get(*earlier)?,
+                *program.fact_index.get(*later)?,
+                i,
+            ))
+        })
+        .collect()
+}
+
 /// The contradictions among the dates of `facts`; `place` gives where a fact's value was
 /// written, if known, so that the later key is underlined.
 pub fn contradictions(
@@ -21,12 +36,18 @@ pub fn contradictions(
     facts: &[Value],
     place: &dyn Fn(FactId) -> Option<Span>,
 ) -> Vec<Diagnostic> {
+    contradictions_among(&pairs(program), facts, place)
+}
+
+/// [`contradictions`] over pairs already looked up.
+pub fn contradictions_among(
+    pairs: &[(FactId, FactId, usize)],
+    facts: &[Value],
+    place: &dyn Fn(FactId) -> Option<Span>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (earlier, later, what) in ORDER {
-        let (Some(&a), Some(&b)) = (
-            program.fact_index.get(earlier),
-            program.fact_index.get(later),
-        ) else {
+    for &(a, b, i) in pairs {
+        let Some(&(earlier, later, what)) = ORDER.get(i) else {
             continue;
         };
         let (Some(Value::Date(da)), Some(Value::Date(db))) = (facts.get(a), facts.get(b)) else {

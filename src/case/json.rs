@@ -54,6 +54,8 @@ pub struct JsonReader<'p> {
     scratch: String,
     errors: Vec<Diagnostic>,
     dropped: usize,
+    /// The date facts that must come in order ([`dates::pairs`]).
+    order: Vec<(usize, usize, usize)>,
 }
 
 const RESERVED: [&str; 4] = ["案件", "说明", "预期", "封闭世界"];
@@ -178,6 +180,26 @@ impl<'t> P<'t> {
         }
     }
 
+    /// The string token `"word"` if it stands here (then consumed), else `None` and nothing
+    /// consumed. A word has no quote or backslash, so a match cannot be part of a longer string.
+    fn quoted(&mut self, word: &[u8]) -> Option<Str> {
+        let start = self.i + 1;
+        let end = start + word.len();
+        if self.peek() == Some(b'"')
+            && self.b.get(start..end) == Some(word)
+            && self.b.get(end) == Some(&b'"')
+        {
+            self.i = end + 1;
+            Some(Str {
+                start,
+                end,
+                escaped: false,
+            })
+        } else {
+            None
+        }
+    }
+
     /// A string token; the current byte is its opening quote.
     fn string(&mut self) -> Result<Str, Bad> {
         let open = self.i;
@@ -185,6 +207,16 @@ impl<'t> P<'t> {
         let start = self.i;
         let mut escaped = false;
         loop {
+            // Eight bytes at a time while none of them ends the plain run (a quote, a
+            // backslash or a control character): strings are most of a case's bytes.
+            while let Some(chunk) = self.b.get(self.i..self.i + 8) {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                if special(u64::from_le_bytes(word)) {
+                    break;
+                }
+                self.i += 8;
+            }
             match self.peek() {
                 Some(b'"') => {
                     let s = Str {
@@ -374,6 +406,7 @@ impl<'p> JsonReader<'p> {
             scratch: String::new(),
             errors: Vec::new(),
             dropped: 0,
+            order: dates::pairs(program),
         }
     }
 
@@ -434,7 +467,7 @@ impl<'p> JsonReader<'p> {
                 (seen.get(f).copied().unwrap_or(0) > 0)
                     .then(|| Span::new(file, a as usize, b as usize))
             };
-            self.errors = dates::contradictions(self.program, &case.facts, &place);
+            self.errors = dates::contradictions_among(&self.order, &case.facts, &place);
         }
         if self.dropped > 0 {
             self.errors.push(more_errors(self.dropped));
@@ -504,7 +537,13 @@ impl<'p> JsonReader<'p> {
         prev: &mut usize,
     ) -> Result<(), Bad> {
         let key_at = p.i;
-        let key = p.string()?;
+        // The key that followed the previous one last time, confirmed in place (its bytes and
+        // then the closing quote) without scanning the string first.
+        let predicted = self.next.get(*prev).copied().unwrap_or(0) as usize;
+        let (key, hit) = match self.names.get(predicted).and_then(|n| p.quoted(n)) {
+            Some(k) => (k, true),
+            None => (p.string()?, false),
+        };
         let key_end = p.i;
         p.ws();
         p.expect(b':', "冒号 :")?;
@@ -518,8 +557,7 @@ impl<'p> JsonReader<'p> {
         } else {
             p.bytes(key)
         };
-        let predicted = self.next.get(*prev).copied().unwrap_or(0) as usize;
-        let slot = if self.names.get(predicted) == Some(&bytes) {
+        let slot = if hit {
             Some(predicted)
         } else {
             self.slots.get(bytes).map(|&s| s as usize)
@@ -618,6 +656,27 @@ impl<'p> JsonReader<'p> {
                 raw::scalar(program, ty, Scalar::Bool(false))
             }
             Some(b'"') => {
+                // The usual shapes first, recognised in place: a word of the enumeration, an
+                // ISO date.
+                match ty {
+                    Type::Enum(e) => {
+                        let words = program.enums.get(e).map_or(&[][..], |d| &d.words[..]);
+                        for (w, word) in words.iter().enumerate() {
+                            let Ok(w) = u16::try_from(w) else { break };
+                            if p.quoted(word.as_bytes()).is_some() {
+                                return Ok(Some(Value::Word(w)));
+                            }
+                        }
+                    }
+                    Type::Date if p.b.get(p.i + 11) == Some(&b'"') => {
+                        if let Some(d) = p.b.get(p.i + 1..p.i + 11).and_then(literal::iso_date) {
+                            p.i += 12;
+                            let r = raw::scalar(program, ty, Scalar::Date(d));
+                            return Ok(self.settle(r, key, start, p.i));
+                        }
+                    }
+                    _ => {}
+                }
                 let s = p.string()?;
                 let bytes = p.bytes(s);
                 match ty {
@@ -817,8 +876,16 @@ impl<'p> JsonReader<'p> {
             return Ok(None);
         };
         let mut values = vec![Value::Unknown; def.fields.len()].into_boxed_slice();
-        // Offset + 1 of each field's key, for repeated fields (records have a few fields).
-        let mut seen = vec![0usize; def.fields.len()];
+        // Offset + 1 of each field's key, for repeated fields; records have a few fields, so
+        // this is on the stack unless a record type has very many.
+        let mut few = [0usize; 16];
+        let mut many = Vec::new();
+        let seen: &mut [usize] = if def.fields.len() <= few.len() {
+            &mut few[..]
+        } else {
+            many.resize(def.fields.len(), 0);
+            &mut many[..]
+        };
         let mut ok = true;
         p.i += 1;
         p.ws();
@@ -1093,6 +1160,18 @@ impl<'p> JsonReader<'p> {
             _ => Err(p.unexpected("一个值（true、false、null、数字、\"文字\"、[…] 或 {…}）")),
         }
     }
+}
+
+/// Whether any of the eight bytes may be a quote, a backslash or a control character (no false
+/// negatives; a false positive only sends the caller to the byte-by-byte loop).
+fn special(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let quote = zero(x ^ (ONES * u64::from(b'"')));
+    let backslash = zero(x ^ (ONES * u64::from(b'\\')));
+    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    quote | backslash | control != 0
 }
 
 /// The word of enumeration `e` whose bytes these are.
