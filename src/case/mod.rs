@@ -54,7 +54,7 @@ pub struct Case {
     pub facts: Vec<Value>,
     /// `封闭世界 = true`: `ruling test` evaluates it closed-world.
     pub closed_world: bool,
-    /// `预期`: expected conclusion values, in the JSON form of CONTRACT.md §5.
+    /// `预期`: expected conclusion values, in the form the JSON report gives them.
     pub expect: Vec<(usize, serde_json::Value)>,
 }
 

@@ -501,7 +501,7 @@ pub fn expectations(
     }
 }
 
-/// One expected conclusion value, in the JSON form of CONTRACT.md §5.
+/// One expected conclusion value, in the form the JSON report gives them.
 pub fn expected_value(
     program: &Program,
     c: usize,
