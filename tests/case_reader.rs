@@ -3,6 +3,13 @@
 //! contradictory dates, huge records, input-method punctuation, the law's Chinese forms, and the
 //! located messages of `eval` and `batch`. JSON and TOML are held to the same answers.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test should fail loudly at the point of failure"
+)]
+
 mod common;
 
 use common::{ruling, ruling_in, ruling_with_stdin, stderr, temp};

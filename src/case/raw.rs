@@ -304,6 +304,8 @@ pub type Inside = Option<(usize, Option<String>)>;
 
 /// [`typed`], also saying where inside a list the problem is, so that a reader that knows the
 /// places can underline the very field.
+// The error is large but rare (one per wrong value); boxing it would not speed the common path.
+#[allow(clippy::result_large_err)]
 pub fn typed_at(
     program: &Program,
     ty: Type,
@@ -426,6 +428,7 @@ pub fn unknown_field(program: &Program, r: usize, list: &str, index: usize, k: &
 }
 
 /// Record `index` (from 0) of the list `list`.
+#[allow(clippy::result_large_err)]
 fn record(
     program: &Program,
     r: usize,
