@@ -51,6 +51,7 @@ fn evaluate_one(c: &mut Criterion) {
         let options = Options {
             closed_world: false,
             needs: true,
+            explain: false,
         };
         b.iter(|| rules.evaluate(black_box(&case), options))
     });

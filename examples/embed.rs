@@ -36,6 +36,7 @@ fn main() -> std::process::ExitCode {
         Options {
             closed_world: false,
             needs: true,
+            explain: true,
         },
     );
     let report = report::build(&evaluated);

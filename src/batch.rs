@@ -244,11 +244,7 @@ impl<'r> Batch<'r> {
                 |worker, slot| {
                     slot.result.clear();
                     if slot.too_long {
-                        let message = format!(
-                            "这一行超过 {} MiB，未处理",
-                            case::MAX_CASE_BYTES / 1024 / 1024
-                        );
-                        error_line(&mut slot.result, slot.number, None, &message);
+                        too_long_line(&mut slot.result, slot.number);
                     } else {
                         self.line(worker, slot.number, &slot.text, &mut slot.result);
                     }
@@ -287,7 +283,10 @@ impl<'r> Batch<'r> {
         eval::evaluate_into(
             program,
             &case.facts,
-            eval::Options { needs: false },
+            eval::Options {
+                needs: false,
+                explain: false,
+            },
             &mut worker.outcome,
         );
         result_line(
@@ -344,6 +343,16 @@ struct ErrorResult<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     column: Option<u64>,
     error: &'a str,
+}
+
+/// Appends the result line of an input line longer than [`case::MAX_CASE_BYTES`], which was not
+/// kept (also written by `ruling serve`'s `/v1/batch`, so that both give the same line).
+pub(crate) fn too_long_line(out: &mut Vec<u8>, line: u64) {
+    let message = format!(
+        "这一行超过 {} MiB，未处理",
+        case::MAX_CASE_BYTES / 1024 / 1024
+    );
+    error_line(out, line, None, &message);
 }
 
 fn error_line(out: &mut Vec<u8>, line: u64, column: Option<u64>, error: &str) {

@@ -41,6 +41,8 @@ pub enum Code {
     BadEffect,
     MissingClause,
     ParamPeriods,
+    ParamText,
+    Interface,
     BadExample,
     Io,
     CaseKey,
@@ -71,6 +73,8 @@ impl Code {
             Code::BadEffect => "ruling::结论形式错误",
             Code::MissingClause => "ruling::规则缺少子句",
             Code::ParamPeriods => "ruling::参数有效期",
+            Code::ParamText => "ruling::参数与条文不符",
+            Code::Interface => "ruling::接口变更",
             Code::BadExample => "ruling::示例错误",
             Code::Io => "ruling::读取失败",
             Code::CaseKey => "ruling::案件键名错误",
@@ -104,7 +108,7 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             code,
-            message: message.into(),
+            message: visible(&message.into()),
             span: Some(span),
             label: None,
             help: None,
@@ -124,7 +128,7 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             code,
-            message: message.into(),
+            message: visible(&message.into()),
             span: None,
             label: None,
             help: None,
@@ -133,13 +137,19 @@ impl Diagnostic {
 
     /// Adds the help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+        self.help = Some(visible(&help.into()));
         self
     }
 
     /// Adds the label under the underlined text.
     pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
-        self.label = Some(label.into());
+        self.label = Some(visible(&label.into()));
+        self
+    }
+
+    /// The same problem as a warning.
+    pub fn as_warning(mut self) -> Diagnostic {
+        self.severity = Severity::Warning;
         self
     }
 
@@ -223,7 +233,7 @@ fn excerpt(name: &str, text: &str, span: Span) -> (CharColumns, SourceSpan) {
             first_line,
             column_shift: 0,
         };
-        return (columns, SourceSpan::new((start - from).into(), end - start));
+        return escape_excerpt(columns, SourceSpan::new((start - from).into(), end - start));
     }
     let shown_end = floor_boundary(text, end.min(start + LINE_WINDOW));
     let lo = floor_boundary(text, start.saturating_sub(LINE_WINDOW).max(line_start));
@@ -238,7 +248,126 @@ fn excerpt(name: &str, text: &str, span: Span) -> (CharColumns, SourceSpan) {
         column_shift: chars(line_start, lo).saturating_sub(prefix.chars().count()),
     };
     let offset = prefix.len() + (start - lo);
-    (columns, SourceSpan::new(offset.into(), shown_end - start))
+    escape_excerpt(columns, SourceSpan::new(offset.into(), shown_end - start))
+}
+
+/// The excerpt with control and invisible characters drawn as `<U+XXXX>` (line breaks and
+/// tabs kept), the span moved to match: a terminal never receives them raw.
+fn escape_excerpt(mut columns: CharColumns, span: SourceSpan) -> (CharColumns, SourceSpan) {
+    if !columns.text.chars().any(hidden) {
+        return (columns, span);
+    }
+    let (start, end) = (span.offset(), span.offset() + span.len());
+    let (mut new_start, mut new_end) = (None, None);
+    let mut text = String::with_capacity(columns.text.len() + 16);
+    for (at, c) in columns.text.char_indices() {
+        if at >= start && new_start.is_none() {
+            new_start = Some(text.len());
+        }
+        if at >= end && new_end.is_none() {
+            new_end = Some(text.len());
+        }
+        if hidden(c) {
+            text.push_str(&format!("<U+{:04X}>", u32::from(c)));
+        } else {
+            text.push(c);
+        }
+    }
+    let new_start = new_start.unwrap_or(text.len());
+    let new_end = new_end.unwrap_or(text.len()).max(new_start);
+    columns.text = text;
+    (
+        columns,
+        SourceSpan::new(new_start.into(), new_end - new_start),
+    )
+}
+
+/// Whether a character is one a reader cannot see or that would act on the terminal: control
+/// characters other than line breaks and tabs, and the invisible formatting characters.
+fn hidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || invisible_name(c).is_some()
+}
+
+/// The name of an invisible or space-like character that makes two names look alike, or
+/// `None` for any other character (control characters are named by [`control_name`]).
+pub fn invisible_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{00A0}' => "不换行空格",
+        '\u{00AD}' => "软连字符",
+        '\u{034F}' => "组合字形连接符",
+        '\u{061C}' => "阿拉伯字母标记",
+        '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' => "谚文填充符",
+        '\u{180E}' => "蒙古文元音分隔符",
+        '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => "特殊空格",
+        '\u{200B}' => "零宽空格",
+        '\u{200C}' => "零宽非连接符",
+        '\u{200D}' => "零宽连接符",
+        '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+            "文字方向控制符"
+        }
+        '\u{2028}' => "行分隔符",
+        '\u{2029}' => "段分隔符",
+        '\u{2060}'..='\u{2065}' | '\u{206A}'..='\u{206F}' => "不可见格式符",
+        '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' => "异体字选择符",
+        '\u{FEFF}' => "零宽不换行空格（字节顺序标记）",
+        '\u{FFF9}'..='\u{FFFB}' => "行间注释符",
+        '\u{E0000}'..='\u{E007F}' => "标签字符",
+        _ => return None,
+    })
+}
+
+/// The name of a control character.
+fn control_name(c: char) -> &'static str {
+    match c {
+        '\0' => "空字符 NUL",
+        '\n' => "换行符",
+        '\r' => "回车符",
+        '\t' => "制表符",
+        '\u{1B}' => "转义符 ESC",
+        '\u{7F}' => "删除符 DEL",
+        _ => "控制字符",
+    }
+}
+
+/// A message's text as it may be shown: every control character (line breaks included) and
+/// every invisible character written as `<U+XXXX>`, and at the end what each one is, e.g.
+/// `未知的键“电话卡数<U+200D>”（含不可见字符 U+200D 零宽连接符）`. So two names that differ
+/// only by such a character never look the same, and a terminal never receives a raw NUL or
+/// escape sequence. Every [`Diagnostic`] passes its message, help and label through this; the
+/// case reader and the command line use it for any other text that echoes a name.
+pub fn visible(text: &str) -> String {
+    if !text
+        .chars()
+        .any(|c| c.is_control() || invisible_name(c).is_some())
+    {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut named: Vec<char> = Vec::new();
+    for c in text.chars() {
+        if c.is_control() || invisible_name(c).is_some() {
+            out.push_str(&format!("<U+{:04X}>", u32::from(c)));
+            if !named.contains(&c) {
+                named.push(c);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    let notes: Vec<String> = named
+        .iter()
+        .take(5)
+        .map(|&c| {
+            let (kind, name) = match invisible_name(c) {
+                Some(n) => ("不可见字符", n),
+                None => ("控制字符", control_name(c)),
+            };
+            format!("含{kind} U+{:04X} {name}", u32::from(c))
+        })
+        .collect();
+    let more = if named.len() > 5 { "等" } else { "" };
+    out.push_str(&format!("（{}{more}）", notes.join("，")));
+    out
 }
 
 impl SourceCode for CharColumns {
@@ -432,6 +561,19 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_invisible_and_control_characters() {
+        assert_eq!(
+            visible("未知的键“电话卡数\u{200D}”"),
+            "未知的键“电话卡数<U+200D>”（含不可见字符 U+200D 零宽连接符）"
+        );
+        let shown = visible("a\0b\u{1b}[31m\r\n");
+        assert!(!shown.chars().any(char::is_control), "{shown}");
+        assert!(shown.contains("U+0000 空字符 NUL"), "{shown}");
+        assert!(shown.contains("U+001B 转义符 ESC"), "{shown}");
+        assert_eq!(visible("电话卡数"), "电话卡数");
+    }
 
     #[test]
     fn suggests_a_near_miss() {

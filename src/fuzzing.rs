@@ -2,7 +2,7 @@
 //! test compiles and runs it over the seed corpus, and so that the property tests can reuse the
 //! case generator.
 //!
-//! Four entry points take raw bytes from a fuzzer:
+//! Five entry points take raw bytes from a fuzzer:
 //! - [`rule_text`]: a rule file, alone or beside the shipped rules, through parsing, checking,
 //!   rendering of diagnostics and (when it compiles) evaluation of an empty case;
 //! - [`case_text`]: a JSON or TOML case file through loading against the shipped rules and,
@@ -10,6 +10,9 @@
 //! - [`structured_case`]: bytes turned into a *valid* case of the shipped rules
 //!   ([`CaseGen`]), written as JSON and as TOML, both loaded, evaluated open- and
 //!   closed-world and rendered in every format;
+//! - [`fmt`]: a rule file through `ruling fmt`'s formatter: formatting twice gives the same
+//!   text, and the formatted file compiles to the same program (same diagnostics, same
+//!   results for every example and for an empty case) as the original;
 //! - [`case_reader`]: the case reader alone: a valid case with its numbers in the forms users
 //!   write (Chinese numerals, units, separators, full-width digits), as JSON and as TOML, must
 //!   read as the plain case; and any text the JSON reader accepts must be JSON.
@@ -91,6 +94,97 @@ pub fn rule_text(data: &[u8]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Fuzz target (d): the bytes as a rule file for `ruling fmt` (first byte: alone when even,
+/// beside the shipped rules when odd, as in [`rule_text`]). A file the formatter accepts must
+/// come out the same when formatted again, and must mean the same: the same diagnostic codes
+/// and, when it compiles, the same JSON report for an empty case (open and closed world) and
+/// for every example.
+pub fn fmt(data: &[u8]) -> Result<(), String> {
+    let Some((&mode, rest)) = data.split_first() else {
+        return Ok(());
+    };
+    let text = String::from_utf8_lossy(rest);
+    let formatted = match crate::format::format_source(&text) {
+        Ok(f) => f,
+        Err(diags) if diags.is_empty() => {
+            return Err("formatting was refused without a diagnostic".into());
+        }
+        Err(diags) => {
+            let mut sources = Sources::default();
+            sources.add("fuzz.rule", text.as_ref());
+            let _ = render(&diags, &sources);
+            return Ok(());
+        }
+    };
+    match crate::format::format_source(&formatted) {
+        Ok(again) if again == formatted => {}
+        Ok(again) => {
+            return Err(format!(
+                "formatting is not idempotent:\n--- once\n{formatted}\n--- twice\n{again}"
+            ))
+        }
+        Err(d) => return Err(format!("the formatted file is refused: {d:?}\n{formatted}")),
+    }
+    let before = meaning(mode, &text)?;
+    let after = meaning(mode, &formatted)?;
+    if before != after {
+        return Err(format!(
+            "formatting changed the program:\n--- before\n{before:?}\n--- after\n{after:?}\n--- formatted\n{formatted}"
+        ));
+    }
+    Ok(())
+}
+
+/// What a rule file means, for [`fmt`]: the diagnostic codes when it does not compile, else
+/// the JSON reports of an empty case and of every example.
+fn meaning(mode: u8, text: &str) -> Result<Vec<String>, String> {
+    let (mut sources, mut modules) = if mode % 2 == 1 {
+        shipped_modules().clone()
+    } else {
+        (Sources::default(), Vec::new())
+    };
+    let id = sources.add("fuzz.rule", text);
+    let (module, diags) = syntax::parse_file(id, text);
+    modules.push(module);
+    let set = RuleSet {
+        origin: "fuzz".into(),
+        parts: vec!["fuzz".into()],
+        dir: None,
+        fingerprint: String::new(),
+        sources,
+    };
+    match Rules::from_modules(set, &modules, diags) {
+        Ok(rules) => {
+            let empty = Case {
+                facts: vec![Value::Unknown; rules.program().facts.len()],
+                ..Case::default()
+            };
+            // The JSON report only: the other formats are rendered from the same report, and
+            // the rule_text target renders them all.
+            let json = |case: &Case, closed_world| {
+                let options = Options {
+                    closed_world,
+                    needs: true,
+                    explain: true,
+                };
+                let report = report::build(&rules.evaluate(case, options));
+                serde_json::to_string(&report::to_json(&report)).map_err(|e| e.to_string())
+            };
+            let mut out = vec![json(&empty, false)?, json(&empty, true)?];
+            for ex in rules.examples() {
+                out.push(ex.name.clone());
+                out.push(json(&ex.case, false)?);
+            }
+            Ok(out)
+        }
+        Err(rejected) => Ok(rejected
+            .diagnostics
+            .iter()
+            .map(|d| format!("{:?} {}", d.severity, d.code.as_str()))
+            .collect()),
+    }
 }
 
 /// Fuzz target (b): the bytes as a case file of the shipped rules. The first byte chooses
@@ -337,6 +431,7 @@ fn run_all(rules: &Rules, case: &Case, closed_world: bool) -> Result<String, Str
     let options = Options {
         closed_world,
         needs: true,
+        explain: true,
     };
     let mut case = case.clone();
     case.id = Some(if closed_world { "closed" } else { "open" }.to_string());
@@ -598,10 +693,11 @@ mod tests {
     #[test]
     fn seed_corpus_runs_clean() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
-        let targets: [(&str, Target); 4] = [
+        let targets: [(&str, Target); 5] = [
             ("rule_text", rule_text),
             ("case_text", case_text),
             ("structured_case", structured_case),
+            ("fmt", fmt),
             ("case_reader", case_reader),
         ];
         let mut ran = 0;

@@ -13,6 +13,7 @@ use crate::eval::{Outcome, RuleStatus};
 use crate::program::Program;
 use crate::report::{conclusion_value, shown, RulesInfo};
 use crate::rules::{Options, Rules};
+use crate::source::{read_text, ReadFailure};
 use serde_json::{json, Value as J};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -100,6 +101,10 @@ impl Impact {
     }
 }
 
+/// The largest `.jsonl` file `impact` reads whole (a batch of any size is streamed by
+/// `ruling batch`).
+pub const MAX_JSONL_BYTES: u64 = 256 * 1024 * 1024;
+
 type Pair = Result<(Case, Case), Vec<String>>;
 
 /// The cases of one input file, each read against both rule sets.
@@ -122,13 +127,21 @@ fn read_cases(old: &Program, new: &Program, path: &Path) -> Vec<(String, Pair)> 
         }
     };
     if path.extension().is_some_and(|e| e == "jsonl") {
-        let text = match std::fs::read_to_string(path) {
+        let text = match read_text(path, MAX_JSONL_BYTES) {
             Ok(t) => t,
-            Err(e) => {
-                return vec![(
-                    path.display().to_string(),
-                    Err(vec![format!("无法读取：{e}")]),
-                )]
+            Err(failure) => {
+                let message = match failure {
+                    ReadFailure::Io(e) => format!("无法读取：{e}"),
+                    ReadFailure::TooLarge => format!(
+                        "超过 {} MiB，未读取；请拆成几个文件",
+                        MAX_JSONL_BYTES / 1024 / 1024
+                    ),
+                    ReadFailure::NotUtf8 { valid } => format!(
+                        "不是有效的 UTF-8 文本（第 {} 个字节起）；请用 UTF-8 编码保存",
+                        valid.len()
+                    ),
+                };
+                return vec![(path.display().to_string(), Err(vec![message]))];
             }
         };
         return text
@@ -167,6 +180,7 @@ fn compare(
     let options = Options {
         closed_world,
         needs: false,
+        explain: false,
     };
     let x = old_rules.evaluate(a, options).outcome;
     let y = new_rules.evaluate(b, options).outcome;

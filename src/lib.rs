@@ -8,7 +8,7 @@
 //! rule set and one run of a case. [`batch`], [`impact`], [`coverage`] and [`testing`] are the
 //! engines of `ruling batch`, `impact`, `test --coverage` and `test`; the command line itself
 //! lives in the binary and only parses arguments, reads files and chooses exit codes; [`lsp`]
-//! serves the same stages to an editor.
+//! serves the same stages to an editor; [`serve`] offers them over HTTP (`ruling serve`).
 //!
 //! Load the rules built into the binary (the shipped `rules/`):
 //!
@@ -50,7 +50,7 @@
 //!         CaseFormat::Json,
 //!     )
 //!     .map_err(|d| format!("{d:?}"))?;
-//! let evaluated = rules.evaluate(&case, Options { closed_world: false, needs: true });
+//! let evaluated = rules.evaluate(&case, Options { closed_world: false, needs: true, explain: true });
 //! let json = report::to_json(&report::build(&evaluated));
 //! assert_eq!(json["conclusions"]["情节严重"]["value"], serde_json::json!(true));
 //! println!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
@@ -74,6 +74,7 @@ pub mod program;
 pub mod report;
 pub mod rules;
 pub mod ruleset;
+pub mod serve;
 pub mod source;
 pub mod syntax;
 pub mod testing;

@@ -78,6 +78,9 @@ pub struct Options {
     pub closed_world: bool,
     /// Compute, for undecided conclusions, the unknown facts that could decide them.
     pub needs: bool,
+    /// Keep what an explanation shows beyond the values: the values each rule's comparisons
+    /// computed. Reports ([`crate::report::build`], `report::explain`) need it; a batch does not.
+    pub explain: bool,
 }
 
 /// One evaluated case: what was given, what the evaluation read, what the closed world
@@ -88,6 +91,8 @@ pub struct Evaluated<'r> {
     pub rules: &'r Rules,
     /// `案件`: the case's identifier.
     pub case_id: Option<String>,
+    /// `说明`: the case's own account, echoed in report headers.
+    pub note: Option<String>,
     /// The facts as the case gave them (absent ones [`Value::Unknown`]).
     pub given: Vec<Value>,
     /// The facts evaluation read: `given`, with the closed world applied when it was.
@@ -203,6 +208,7 @@ impl Rules {
         let mut out = Evaluated {
             rules: self,
             case_id: None,
+            note: None,
             given: Vec::new(),
             facts: Vec::new(),
             closed_world: false,
@@ -218,6 +224,7 @@ impl Rules {
     pub fn evaluate_into<'r>(&'r self, case: &Case, options: Options, out: &mut Evaluated<'r>) {
         out.rules = self;
         out.case_id.clone_from(&case.id);
+        out.note.clone_from(&case.note);
         out.closed_world = options.closed_world || case.closed_world;
         out.given.clone_from(&case.facts);
         out.facts.clone_from(&case.facts);
@@ -230,6 +237,7 @@ impl Rules {
             &out.facts,
             eval::Options {
                 needs: options.needs,
+                explain: options.explain,
             },
             &mut out.outcome,
         );

@@ -1,7 +1,8 @@
 //! Choosing and reading a rule set's files: `--rules DIR`, else `./rules` when it exists, else
 //! the copy built into the binary; then any overlay folders (`--amend DIR`), whose files replace
 //! the base file of the same name or are added to the set. Every output names the rule set's
-//! parts and its fingerprint, a hash of the merged files' names and contents.
+//! parts and its fingerprint, a hash of the merged files' names and contents (line endings
+//! and a byte-order mark aside: [`meaning_bearing`]).
 
 use crate::diag::{has_errors, Code, Diagnostic};
 use crate::source::{read_text, ReadFailure, Sources, Span};
@@ -26,7 +27,8 @@ pub struct RuleSet {
     pub parts: Vec<String>,
     /// The folder, when it came from one.
     pub dir: Option<PathBuf>,
-    /// A hash of the files' names and contents.
+    /// A hash of the files' names and contents ([`meaning_bearing`]): the first 16 hex
+    /// digits of a SHA-256.
     pub fingerprint: String,
     /// The files.
     pub sources: Sources,
@@ -135,7 +137,7 @@ fn finish(origin: String, dir: Option<PathBuf>, mut sources: Sources) -> RuleSet
             .unwrap_or_default();
         hash.update(name.as_bytes());
         hash.update([0]);
-        hash.update(f.text.as_bytes());
+        hash.update(meaning_bearing(&f.text).as_bytes());
         hash.update([0]);
     }
     let digest = hash.finalize();
@@ -146,6 +148,19 @@ fn finish(origin: String, dir: Option<PathBuf>, mut sources: Sources) -> RuleSet
         dir,
         fingerprint,
         sources,
+    }
+}
+
+/// A rule file's text as the fingerprint reads it: without a leading byte-order mark and with
+/// every `CRLF` line ending written `LF`. Neither changes what the rules say, and editors and
+/// version control (a Windows checkout) add or remove them freely; so the same rules have the
+/// same fingerprint on every system. Anything else — a space, a comment, a name — counts.
+pub fn meaning_bearing(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    if text.contains("\r\n") {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
@@ -160,7 +175,9 @@ pub fn read_dir(dir: &Path) -> Result<RuleSet, Vec<Diagnostic>> {
     )
 }
 
-/// The `*.rule` files of a folder, in name order.
+/// The `*.rule` files of a folder, in name order. An entry named `*.rule` that is not a
+/// readable regular file (a dangling link, a FIFO, a device, a folder) is an error naming it:
+/// leaving it out would silently change the rule set and so the answers.
 fn rule_paths(dir: &Path) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         vec![Diagnostic::general(
@@ -169,13 +186,129 @@ fn rule_paths(dir: &Path) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
         )
         .with_help("请用 --rules 指定存放 *.rule 文件的目录")]
     })?;
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rule") && p.is_file())
-        .collect();
+    let mut paths = Vec::new();
+    let mut diags = Vec::new();
+    for entry in entries {
+        let path = match entry {
+            Ok(e) => e.path(),
+            Err(e) => {
+                diags.push(Diagnostic::general(
+                    Code::Io,
+                    format!("无法读取规则目录“{}”中的一项：{e}", dir.display()),
+                ));
+                continue;
+            }
+        };
+        if path.extension().is_none_or(|e| e != "rule") {
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => paths.push(path),
+            Ok(m) => diags.push(
+                Diagnostic::general(
+                    Code::Io,
+                    format!(
+                        "“{}”不是普通文件（{}），规则集不能缺少它",
+                        path.display(),
+                        kind_of(&m)
+                    ),
+                )
+                .with_help("规则文件须是普通文本文件；如它不是规则文件，请改名或移出规则目录"),
+            ),
+            Err(e) if std::fs::symlink_metadata(&path).is_ok() => diags.push(
+                Diagnostic::general(
+                    Code::Io,
+                    format!(
+                        "“{}”是指向不存在文件的链接（{e}），规则集不能缺少它",
+                        path.display()
+                    ),
+                )
+                .with_help("请修复或删除这个链接"),
+            ),
+            Err(e) => diags.push(Diagnostic::general(
+                Code::Io,
+                format!("无法读取“{}”：{e}", path.display()),
+            )),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
     paths.sort();
     Ok(paths)
+}
+
+/// What a folder entry that is not a regular file is, in words.
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "命名管道";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "设备";
+        }
+        if t.is_socket() {
+            return "套接字";
+        }
+    }
+    if meta.is_dir() {
+        "目录"
+    } else {
+        "特殊文件"
+    }
+}
+
+/// Warnings for files in the rule folders that look meant as rule files but are not read:
+/// `意见6.rule.txt` (saved by Notepad), `意见6.RULE`, `意见6.rules`, each with the fix.
+/// `ruling check` shows them.
+pub fn near_misses(dirs: &[&Path]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        for name in names {
+            let lower = name.to_lowercase();
+            let fixed = if let Some(stem) = lower
+                .strip_suffix(".txt")
+                .filter(|s| s.ends_with(".rule"))
+                .and_then(|_| name.get(..name.len() - 4))
+            {
+                stem.to_string()
+            } else if (lower.ends_with(".rule") && !name.ends_with(".rule"))
+                || lower.ends_with(".rules")
+                || lower.ends_with(".rul")
+            {
+                let dot = name.rfind('.').unwrap_or(name.len());
+                format!("{}.rule", name.get(..dot).unwrap_or(""))
+            } else {
+                continue;
+            };
+            let path = dir.join(&name);
+            out.push(
+                Diagnostic::general(
+                    Code::Io,
+                    format!(
+                        "“{}”不是 .rule 文件，未读入规则集",
+                        path.display()
+                    ),
+                )
+                .with_help(format!(
+                    "如它是规则文件，请改名为“{fixed}”（扩展名须正好是 .rule；记事本保存时请把“保存类型”选为“所有文件”）"
+                ))
+                .as_warning(),
+            );
+        }
+    }
+    out
 }
 
 /// Reads the given rule files as one rule set, beside any files already in `sources`.

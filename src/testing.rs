@@ -39,6 +39,7 @@ pub fn judge<'r>(rules: &'r Rules, case: &Case) -> Verdict<'r> {
     let options = Options {
         closed_world: false,
         needs: true,
+        explain: false,
     };
     let evaluated = rules.evaluate(case, options);
     let mismatches = case

@@ -101,7 +101,9 @@ fn between_thresholds() -> (BTreeSet<String>, BTreeSet<String>) {
         let name = case["案件"].as_str().unwrap().to_string();
         match case.get("被帮助对象犯罪查证").and_then(|v| v.as_str()) {
             Some("已查证达到") if sits => verified.insert(name),
-            Some("未查证") if sits => pending.insert(name),
+            // Not yet verified, or not filled in: 意见6第2款 lists the verification once the
+            // quantities are met, so the threshold changes 待查证事项.
+            Some("未查证") | None if sits => pending.insert(name),
             _ => false,
         };
     }

@@ -53,6 +53,7 @@ fn eval(rules: &Rules, facts: J, closed: bool) -> impl Fn(&str) -> J + '_ {
         Options {
             closed_world: closed,
             needs: true,
+            explain: true,
         },
     );
     let outcome = evaluated.outcome;

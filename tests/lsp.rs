@@ -303,3 +303,153 @@ fn the_examples_lens_runs_them_and_shows_failures() {
     client.notify("exit", Value::Null);
     assert_eq!(client.wait(), Some(0));
 }
+
+#[test]
+fn an_edit_in_one_file_updates_the_diagnostics_of_another() {
+    let ws = workspace();
+    let rules = ws.path().join("rules");
+    let facts = rules.join("00-事实与结论.rule");
+    let user = rules.join(FILE);
+    let original = std::fs::read_to_string(&facts).unwrap_or_else(|e| unreachable!("{e}"));
+    let mut client = started(ws.path());
+    open(&mut client, &facts, &original);
+    // Renaming the declaration breaks its uses in a file that is not even open.
+    let renamed = original.replacen("事实 电话卡数：", "事实 电话卡总数：", 1);
+    assert_ne!(renamed, original);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&facts), "version": 2},
+               "contentChanges": [{"text": renamed}]}),
+    );
+    let elsewhere = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri(&user) && !errors(p).is_empty()
+    });
+    assert!(
+        errors(&elsewhere).iter().any(|d| d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("电话卡数"))),
+        "{elsewhere}"
+    );
+    // Undone: the other file's list is cleared with an empty one.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&facts), "version": 3},
+               "contentChanges": [{"text": original}]}),
+    );
+    let cleared = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri(&user)
+    });
+    assert_eq!(cleared["diagnostics"], json!([]), "{cleared}");
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_ends_with_code_1() {
+    let ws = workspace();
+    let mut client = started(ws.path());
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait(), Some(1));
+}
+
+#[test]
+fn hover_and_definition_keep_working_while_the_file_has_a_syntax_error() {
+    let ws = workspace();
+    let path = ws.path().join("rules").join(FILE);
+    let original = std::fs::read_to_string(&path).unwrap_or_else(|e| unreachable!("{e}"));
+    let mut client = started(ws.path());
+    open(&mut client, &path, &original);
+    // Half a rule typed at the top of the file: a syntax error (the open bracket runs on, so
+    // pest reports it further down, where the bracket can no longer be closed).
+    let typing = format!("规则 新规则\n  若 （\n{original}");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&path), "version": 2},
+               "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                             "end": {"line": 0, "character": 0}},
+                                   "text": "规则 新规则\n  若 （\n"}]}),
+    );
+    let published = client.notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri(&path) && !errors(p).is_empty()
+    });
+    assert!(
+        errors(&published)
+            .iter()
+            .all(|d| d["code"] == "ruling::语法错误"),
+        "{published}"
+    );
+    // Below the edit, names are still known (from the last version without errors, moved
+    // down by the two lines typed).
+    let use_at = position(&typing, "且 电话卡数 达", "电话卡数标准");
+    let hover = client.request("textDocument/hover", at(&path, use_at));
+    let shown = hover["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        shown.contains("电话卡数标准") && shown.contains("20"),
+        "{hover}"
+    );
+    let def = client.request("textDocument/definition", at(&path, use_at));
+    assert_eq!(
+        def["result"][0]["range"]["start"]["line"],
+        line_of(&typing, "参数 电话卡数标准"),
+        "{def}"
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait(), Some(0));
+}
+
+#[test]
+fn symbols_outline_a_file_and_the_folder() {
+    let ws = workspace();
+    let facts = ws.path().join("rules").join("00-事实与结论.rule");
+    let text = std::fs::read_to_string(&facts).unwrap_or_else(|e| unreachable!("{e}"));
+    let mut client = started(ws.path());
+    open(&mut client, &facts, &text);
+    let outline = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri(&facts)}}),
+    );
+    let symbols = outline["result"].as_array().cloned().unwrap_or_default();
+    let record = symbols
+        .iter()
+        .find(|s| s["name"] == "账户记录")
+        .unwrap_or_else(|| unreachable!("no record in {outline}"));
+    assert_eq!(record["detail"], "记录");
+    assert!(
+        record["children"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|f| f["name"] == "流入资金")),
+        "{record}"
+    );
+    assert_eq!(
+        record["selectionRange"]["start"]["line"],
+        line_of(&text, "记录 账户记录")
+    );
+    // Workspace symbols: every file of the folder, found by part of a name.
+    let found = client.request("workspace/symbol", json!({"query": "电话卡数"}));
+    let hits: Vec<(String, String)> = found["result"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| {
+                    (
+                        s["name"].as_str().unwrap_or("").to_string(),
+                        s["containerName"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        hits.contains(&("电话卡数".into(), "事实".into())),
+        "{found}"
+    );
+    assert!(
+        hits.contains(&("电话卡数标准".into(), "参数".into())),
+        "{found}"
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait(), Some(0));
+}

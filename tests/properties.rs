@@ -70,6 +70,7 @@ fn run_with(rules: &Rules, facts: &[Value]) -> Outcome {
     let options = Options {
         closed_world: false,
         needs: true,
+        explain: true,
     };
     rules.evaluate(&case, options).outcome
 }
@@ -111,6 +112,7 @@ fn json_output(facts: &[Value], closed: bool) -> String {
     let options = Options {
         closed_world: closed,
         needs: true,
+        explain: true,
     };
     let r = report::build(&rules().evaluate(&case, options));
     serde_json::to_string_pretty(&report::to_json(&r)).unwrap_or_default()

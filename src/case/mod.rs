@@ -308,3 +308,81 @@ pub fn close_world(program: &Program, facts: &mut [Value], presumed: &mut Vec<Fa
 pub fn parse_amount(s: &str) -> Option<Decimal> {
     crate::syntax::literal::amount(s).ok()
 }
+
+impl Raw {
+    /// From an already parsed JSON value (callers that receive one, such as `ruling serve`).
+    /// Its numbers are what serde_json kept of them; a case read from text should go through
+    /// [`parse_case`], which reads numbers from their digits.
+    pub fn from_json(v: &serde_json::Value) -> Raw {
+        use serde_json::Value as J;
+        match v {
+            J::Null => Raw::Null,
+            J::Bool(b) => Raw::Bool(*b),
+            J::Number(n) => n.as_i64().map_or_else(|| Raw::Num(n.to_string()), Raw::Int),
+            J::String(s) => Raw::Str(s.clone()),
+            J::Array(a) => Raw::Array(a.iter().map(Raw::from_json).collect()),
+            J::Object(o) => Raw::Table(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Raw::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Types a whole case given as [`Raw`] (a table), with the checks of the file readers: every
+/// problem is reported (up to [`MAX_ERRORS`]), and dates that contradict each other are refused.
+pub fn case_from_raw(program: &Program, raw: &Raw) -> Result<Case, Vec<Diagnostic>> {
+    let Raw::Table(entries) = raw else {
+        return Err(vec![Diagnostic::general(
+            Code::CaseValue,
+            "案件文件应是一个表（JSON 对象或 TOML 表）",
+        )
+        .with_help("例如：{\"行为日期\": \"2025-09-01\", \"电话卡数\": 25}")]);
+    };
+    let mut case = Case {
+        facts: vec![Value::Unknown; program.facts.len()],
+        ..Case::default()
+    };
+    let mut errors = Vec::new();
+    let mut dropped = 0usize;
+    for (key, value) in entries {
+        let result = if RESERVED_KEYS.contains(&key.as_str()) {
+            toml_file::reserved(program, &mut case, key, value)
+        } else {
+            match program.fact_index.get(key) {
+                Some(&f) => {
+                    let ty = program.facts.get(f).map_or(Type::Any, |d| d.ty);
+                    match typed(program, ty, value, key) {
+                        Ok(v) => {
+                            if let Some(slot) = case.facts.get_mut(f) {
+                                *slot = v;
+                            }
+                            Ok(())
+                        }
+                        Err(d) => Err(vec![d]),
+                    }
+                }
+                None => Err(vec![unknown_key(program, key)]),
+            }
+        };
+        for d in result.err().into_iter().flatten() {
+            if errors.len() < MAX_ERRORS {
+                errors.push(d);
+            } else {
+                dropped += 1;
+            }
+        }
+    }
+    if errors.is_empty() {
+        errors = dates::contradictions(program, &case.facts, &|_| None);
+    }
+    if dropped > 0 {
+        errors.push(more_errors(dropped));
+    }
+    if errors.is_empty() {
+        Ok(case)
+    } else {
+        Err(errors)
+    }
+}

@@ -3,11 +3,15 @@
 //! Names are resolved once, here, to indices; types are checked (an amount is never compared
 //! with a count, a word must belong to its enumeration); the conclusions are put in dependency
 //! order and cycles reported by the rules that form them; lints warn of unused facts and
-//! parameters, citations with no article text and gaps in parameters' validity periods.
+//! parameters, citations with no article text, gaps in parameters' validity periods and
+//! standards whose value differs from the number the quoted article states. The protected
+//! interface ([`interface`]) is checked by `ruling check` against the list beside the rules.
 
 mod compile;
 mod declare;
+pub mod interface;
 mod lints;
+mod numbers;
 mod order;
 
 mod tables;
@@ -32,5 +36,6 @@ pub fn check(sources: Sources, modules: &[Module]) -> (Program, Vec<Diagnostic>)
     order::order(&mut program, &mut diags);
     tables::tabulate(&mut program);
     lints::lint(&program, &decls, &mut diags);
+    numbers::lint(&program, &mut diags);
     (program, diags)
 }

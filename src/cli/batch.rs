@@ -10,7 +10,7 @@ use std::io::{self, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 pub(super) const AFTER: &str = "示例：\n  ruling batch 案件.jsonl > 结果.jsonl\n  ruling generate --count 1000 | ruling batch - --jobs 2\n  ruling batch 案件.jsonl --closed-world --output 结果.jsonl\n\n\
-每行输出 {\"line\": 行号, \"case\": 案件, \"conclusions\": {结论: 值}}；\n有误的行输出 {\"line\": 行号, \"error\": \"…\"}，其余各行照常处理；空行跳过。\n\n退出码：0 完成（含有误的行），2 无法打开输入或写入输出";
+每行输出 {\"line\": 行号, \"case\": 案件, \"conclusions\": {结论: 值}}；\n有误的行输出 {\"line\": 行号, \"error\": \"…\"}，其余各行照常处理；空行跳过。\n\n退出码：0 完成（含有误的行），2 无法打开输入或写入输出（写入失败），141 读取输出的程序提前关闭";
 
 /// `ruling batch`
 #[derive(Debug, clap::Args)]
@@ -60,6 +60,9 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
                 return BAD_INPUT;
             }
         },
+        None if super::out::stdout_was_closed() => {
+            return super::out::report(&io::Error::other("已被关闭"), BAD_INPUT);
+        }
         None => Output::Stdout,
     };
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
@@ -93,9 +96,10 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
     progress.finish_and_clear();
     match result.and_then(|()| output.finish()) {
         Ok(()) => OK,
-        // A reader that stops early (`| head`) is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => OK,
+        // A reader that stops early (`| head`) is not an error: quiet exit 141.
+        Err(e) if args.output.is_none() => super::out::report(&e, BAD_INPUT),
         Err(e) => {
+            let e = super::out::describe(&e);
             eprintln!("写入失败：{e}（批量处理中断；输出文件未改动）");
             BAD_INPUT
         }

@@ -1,5 +1,6 @@
 //! `ruling eval`: evaluate case files and print the reports.
 
+use super::out::Out;
 use super::{load_rules, Format, BAD_INPUT, OK};
 use ruling::case;
 use ruling::diag;
@@ -8,7 +9,7 @@ use ruling::rules::{Options, Rules, RulesSpec};
 use std::path::{Path, PathBuf};
 
 pub(super) const AFTER: &str = "示例：\n  ruling eval examples/学生出租银行卡.toml\n  ruling eval 案件.json --format json\n  ruling eval 案件.toml --closed-world\n\n\
-未填写的事实视为“未知”，相关结论为“待定”并列出尚需查明的事实；\n--closed-world 则把未填写的布尔事实视为否、数额视为零。\n\n退出码：0 成功，2 案件文件有误";
+未填写的事实视为“未知”，相关结论为“待定”并列出尚需查明的事实；\n--closed-world 则把未填写的布尔事实视为否、数额视为零。\n--questions 只列出补充查证事项，可交侦查人员补查。\n\n退出码：0 成功，2 案件文件有误或无法写出结果（写入失败），141 读取输出的程序提前关闭（如 | head），不另提示";
 
 /// `ruling eval`
 #[derive(Debug, clap::Args)]
@@ -22,6 +23,9 @@ pub(super) struct Args {
     /// 未填写的布尔事实视为否，整数和金额视为零，集合和列表视为空
     #[arg(long)]
     closed_world: bool,
+    /// 只输出补充查证事项：仍能改变结论的事实，以法律用语提问并注明条文
+    #[arg(long)]
+    questions: bool,
 }
 
 pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
@@ -42,31 +46,32 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
             Err(()) => code = BAD_INPUT,
         }
     }
+    let mut out = Out::new();
     match args.format {
         Format::Json if reports.is_empty() => {}
         Format::Json => {
             let docs: Vec<serde_json::Value> = reports.iter().map(report::to_json).collect();
-            let out = if docs.len() == 1 {
+            let doc = if docs.len() == 1 {
                 docs.into_iter().next().unwrap_or_default()
             } else {
                 serde_json::Value::Array(docs)
             };
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            out.line(&serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Text | Format::Markdown => {
             for (i, r) in reports.iter().enumerate() {
                 if i > 0 {
-                    println!("\n{}\n", "─".repeat(40));
+                    out.put(&format!("\n{}\n\n", "─".repeat(40)));
                 }
-                let text = match args.format {
+                out.put(&match args.format {
+                    _ if args.questions => report::questions_text(r),
                     Format::Markdown => report::to_markdown(r),
                     _ => report::to_text(r),
-                };
-                print!("{text}");
+                });
             }
         }
     }
-    code
+    out.finish(code, BAD_INPUT)
 }
 
 /// Reads, evaluates and builds the report of one case file; problems are printed.
@@ -78,6 +83,7 @@ fn evaluate_file(rules: &Rules, path: &Path, closed_world: bool) -> Result<Repor
     let options = Options {
         closed_world,
         needs: true,
+        explain: true,
     };
     let evaluated = rules.evaluate(&case, options);
     if !evaluated.outcome.errors.is_empty() {

@@ -1,5 +1,6 @@
 //! `ruling explain`: the derivation tree of one conclusion.
 
+use super::out::Out;
 use super::{load_rules, print_plain, BAD_INPUT, OK};
 use ruling::case;
 use ruling::diag::{did_you_mean, Code, Diagnostic};
@@ -8,7 +9,7 @@ use ruling::rules::{Options, RulesSpec};
 use std::path::PathBuf;
 
 pub(super) const AFTER: &str =
-    "示例：\n  ruling explain examples/学生出租银行卡.toml 情节严重\n\n退出码：0 成功，2 案件文件或结论名称有误";
+    "示例：\n  ruling explain examples/学生出租银行卡.toml 情节严重\n\n退出码：0 成功，2 案件文件或结论名称有误或写入失败，141 读取输出的程序提前关闭";
 
 /// `ruling explain`
 #[derive(Debug, clap::Args)]
@@ -62,15 +63,20 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
     let options = Options {
         closed_world: args.closed_world,
         needs: true,
+        explain: true,
     };
     let evaluated = rules.evaluate(&case, options);
-    println!("案件：{}", case.id.as_deref().unwrap_or("（未编号）"));
-    println!(
+    let mut out = Out::new();
+    out.line(&format!(
+        "案件：{}",
+        report::escape_text(case.id.as_deref().unwrap_or("（未编号）"))
+    ));
+    out.line(&format!(
         "规则集：{}（指纹 {}）",
-        rules.set().origin,
+        report::escape_text(&rules.set().origin),
         rules.set().fingerprint
-    );
-    println!();
-    print!("{}", report::explain(&evaluated, c));
-    OK
+    ));
+    out.line("");
+    out.put(&report::explain(&evaluated, c));
+    out.finish(OK, BAD_INPUT)
 }

@@ -23,21 +23,14 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
         Err(code) => return code,
     };
     let mut out = BufWriter::new(io::stdout().lock());
-    for line in cases(rules.program(), args.count, args.seed) {
-        if let Err(e) = writeln!(out, "{line}") {
-            return if e.kind() == io::ErrorKind::BrokenPipe {
-                OK
-            } else {
-                eprintln!("写入失败：{e}");
-                BAD_INPUT
-            };
+    let written = cases(rules.program(), args.count, args.seed)
+        .try_for_each(|line| writeln!(out, "{line}"))
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) if super::out::stdout_was_closed() => {
+            super::out::report(&io::Error::other("已被关闭"), BAD_INPUT)
         }
-    }
-    match out.flush() {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            eprintln!("写入失败：{e}");
-            BAD_INPUT
-        }
-        _ => OK,
+        Ok(()) => OK,
+        Err(e) => super::out::report(&e, BAD_INPUT),
     }
 }

@@ -1,5 +1,6 @@
 //! `ruling impact`: arguments and output of the impact comparison ([`ruling::impact`]).
 
+use super::out::Out;
 use super::{files_with, load_rules, Format, BAD_INPUT, OK};
 use ruling::impact::Impact;
 use ruling::rules::RulesSpec;
@@ -9,7 +10,7 @@ pub(super) const AFTER: &str = "示例：\n  ruling impact --base 原规则/ --r
 案件可以是 .toml、.json 文件，存放它们的目录（含子目录），或每行一个 JSON 案件的 .jsonl 文件。\n\
 新规则集是 --rules 指定的目录（默认 ./rules）加上 --amend 指定的修订目录。\n\
 逐件列出结论有变化的案件：每个结论的原值 → 新值，以及成立情况有变化的规则；结论不变的案件不列出。\n\n\
-退出码：0 成功，1 规则集有错误，2 有案件文件有误（其余案件照常报告）";
+退出码：0 成功，1 规则集有错误，2 有案件文件有误（其余案件照常报告）或写入失败，141 读取输出的程序提前关闭";
 
 /// `ruling impact`
 #[derive(Debug, clap::Args)]
@@ -58,10 +59,8 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
         Format::Markdown => impact.to_markdown(),
         Format::Text => impact.to_text(),
     };
-    print!("{out}");
-    if impact.bad.is_empty() {
-        OK
-    } else {
-        BAD_INPUT
-    }
+    let code = if impact.bad.is_empty() { OK } else { BAD_INPUT };
+    let mut stdout = Out::new();
+    stdout.put(&out);
+    stdout.finish(code, BAD_INPUT)
 }

@@ -6,8 +6,12 @@ mod check;
 mod eval;
 mod explain;
 mod fmt;
+mod fmt_io;
 mod generate;
 mod impact;
+mod interview;
+pub(crate) mod out;
+mod serve;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -36,6 +40,7 @@ const AFTER: &str = "示例：
   ruling fmt                                          把规则文件整理成统一格式
   ruling batch 案件.jsonl > 结果.jsonl                批量评估，每行一个 JSON 案件
   ruling lsp                                          语言服务器，供编辑器（如 VS Code）使用
+  ruling serve                                        本机 HTTP 服务和填写案件的网页（http://127.0.0.1:8750/）
 
 规则集：--rules 指定的目录；未指定时用当前目录下的 rules/；没有则用程序内置的规则。";
 
@@ -69,7 +74,7 @@ pub enum Format {
 enum Command {
     /// 检查规则文件：语法、名称、类型、循环依赖；有错误时逐条指出位置和改法
     #[command(
-        after_help = "示例：\n  ruling check\n  ruling check --rules 我的规则/\n\n退出码：0 无错误（可有警告），1 有错误，2 用法错误"
+        after_help = "示例：\n  ruling check\n  ruling check --rules 我的规则/\n\n退出码：0 无错误（可有警告），1 有错误或写入失败，2 用法错误，141 读取输出的程序提前关闭"
     )]
     Check,
     /// 评估案件文件（.toml 或 .json），输出每个结论、理由和条文
@@ -84,12 +89,18 @@ enum Command {
     /// 批量评估：每行一个 JSON 案件，每行输出一个结果，顺序与输入一致，使用全部处理器核心
     #[command(after_help = batch::AFTER)]
     Batch(batch::Args),
+    /// 在本机启动 HTTP 服务：供办案系统调用的接口，以及在浏览器中填写案件、即时评估的网页
+    #[command(after_help = serve::AFTER)]
+    Serve(serve::Args),
     /// 把规则文件改写为统一格式（缩进、空格、子句顺序、标点），保留注释，不改变含义
     #[command(after_help = fmt::AFTER)]
     Fmt(fmt::Args),
     /// 修改规则的影响：同一批案件分别按原规则集（--base）和新规则集（--rules）评估，列出结论有变化的案件
     #[command(after_help = impact::AFTER)]
     Impact(impact::Args),
+    /// 逐项询问仍能改变结论的事实，并把回答写入案件文件
+    #[command(after_help = interview::AFTER)]
+    Interview(interview::Args),
     /// 语言服务器：经标准输入输出为编辑器提供诊断、悬停说明、跳转、补全、格式化和“运行示例”
     #[command(
         after_help = "示例：\n  ruling lsp                     由编辑器启动，不必手工运行\n  ruling lsp --rules 我的规则/    另外预先载入一个规则目录\n\n\
@@ -109,14 +120,21 @@ pub fn run() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { BAD_INPUT } else { OK };
-            let _ = e.print();
-            return code;
+            return match e.print() {
+                Ok(()) => code,
+                Err(err) => out::report(&err, BAD_INPUT),
+            };
         }
     };
     let rules = RulesSpec {
         dir: cli.rules,
         overlays: cli.amend,
     };
+    // A failed write exits with the command's documented code for failure.
+    out::set_write_failure(match &cli.command {
+        Command::Check | Command::Test(_) | Command::Fmt(_) | Command::Lsp => PROBLEMS,
+        _ => BAD_INPUT,
+    });
     match &cli.command {
         Command::Check => check::run(&rules),
         Command::Eval(args) => eval::run(&rules, args),
@@ -126,6 +144,8 @@ pub fn run() -> i32 {
         Command::Generate(args) => generate::run(&rules, args),
         Command::Fmt(args) => fmt::run(&rules, args),
         Command::Impact(args) => impact::run(&rules, args),
+        Command::Interview(args) => interview::run(&rules, args),
+        Command::Serve(args) => serve::run(&rules, args),
         Command::Lsp => ruling::lsp::run(rules.dir.as_deref()),
     }
 }

@@ -1,6 +1,7 @@
 //! `ruling test`: the examples inside the rule files and the case corpus, each compared with
 //! its expected conclusions, through one loop.
 
+use super::out::{outln, Out};
 use super::{case_files, load_rules, OK, PROBLEMS};
 use ruling::case::{self, Case};
 use ruling::coverage::{Coverage, Origin};
@@ -11,7 +12,7 @@ use ruling::testing::{judge, Verdict};
 use std::borrow::Cow;
 use std::path::PathBuf;
 
-pub(super) const AFTER: &str = "示例：\n  ruling test\n  ruling test tests/cases/意见6-1-本人账户三个-30万.toml\n  ruling test --coverage\n\n退出码：0 全部通过，1 有失败";
+pub(super) const AFTER: &str = "示例：\n  ruling test\n  ruling test tests/cases/意见6-1-本人账户三个-30万.toml\n  ruling test --coverage\n\n退出码：0 全部通过，1 有失败或写入失败，141 读取输出的程序提前关闭";
 
 /// `ruling test`
 #[derive(Debug, clap::Args)]
@@ -34,7 +35,9 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
         Err(code) => return code,
     };
     let program = rules.program();
-    println!(
+    let mut out = Out::new();
+    outln!(
+        out,
         "规则集 {}（指纹 {}）",
         rules.set().origin,
         rules.set().fingerprint
@@ -75,13 +78,16 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
     let mut failed = 0usize;
     let mut cov = args.coverage.then(|| Coverage::new(program));
     for (label, case, origin) in cases {
+        if !out.ok() {
+            break;
+        }
         let case = match case {
             Ok(c) => c,
             Err(lines) => {
                 failed += 1;
-                println!("失败 {label}：案件文件有误");
+                outln!(out, "失败 {label}：案件文件有误");
                 for l in lines {
-                    println!("    {l}");
+                    outln!(out, "    {l}");
                 }
                 continue;
             }
@@ -92,45 +98,42 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
         }
         if verdict.passed() {
             passed += 1;
-            println!("通过 {label}");
+            outln!(out, "通过 {label}");
         } else {
             failed += 1;
-            print_failure(&label, &verdict);
+            print_failure(&mut out, &label, &verdict);
         }
     }
     if let Some(c) = &cov {
-        print!("{}", c.render(program));
+        out.put(&c.render(program));
     }
-    println!("{passed} passed, {failed} failed");
-    if failed == 0 {
-        OK
-    } else {
-        PROBLEMS
-    }
+    outln!(out, "{passed} passed, {failed} failed");
+    out.finish(if failed == 0 { OK } else { PROBLEMS }, PROBLEMS)
 }
 
-fn print_failure(label: &str, verdict: &Verdict<'_>) {
+fn print_failure(out: &mut Out, label: &str, verdict: &Verdict<'_>) {
     let program = verdict.evaluated.program();
-    println!("失败 {label}");
+    outln!(out, "失败 {label}");
     for m in &verdict.mismatches {
         let name = program
             .conclusions
             .get(m.conclusion)
             .map_or("?", |d| d.name.as_str());
-        println!(
+        outln!(
+            out,
             "    {name}：预期 {}，实际 {}",
             shown(&m.expected),
             shown(&m.actual)
         );
-        print_deciders(&verdict.evaluated, m.conclusion);
+        print_deciders(out, &verdict.evaluated, m.conclusion);
     }
     for e in &verdict.evaluated.outcome.errors {
-        println!("    计算错误：{}", e.message);
+        outln!(out, "    计算错误：{}", e.message);
     }
 }
 
 /// The rules that decided a conclusion, with what became of each.
-fn print_deciders(ev: &Evaluated<'_>, c: usize) {
+fn print_deciders(out: &mut Out, ev: &Evaluated<'_>, c: usize) {
     let program = ev.program();
     let Some(def) = program.conclusions.get(c) else {
         return;
@@ -141,9 +144,9 @@ fn print_deciders(ev: &Evaluated<'_>, c: usize) {
         };
         let status = RuleStatus::word(ev.outcome.rules.get(r).copied().flatten());
         let cite = rule.cite.map(|x| program.cite(x)).unwrap_or_default();
-        println!("      规则“{}”（{cite}）：{status}", rule.name);
+        outln!(out, "      规则“{}”（{cite}）：{status}", rule.name);
     }
     if let Some(needs) = ev.outcome.needs.get(c).filter(|n| !n.is_empty()) {
-        println!("      尚需查明：{}", program.fact_names(needs));
+        outln!(out, "      尚需查明：{}", program.fact_names(needs));
     }
 }

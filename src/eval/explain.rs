@@ -1,6 +1,6 @@
 //! The values behind a rule's comparisons, for explanations: `计数(账户 其中 …) = 3`,
-//! `合计(账户.流入资金 其中 …) = 320000元`. Computed only when a report asks for them, after the
-//! evaluation, so that evaluation itself pays nothing.
+//! `合计(账户.流入资金 其中 …) = 320000元`. Computed by the evaluation only when asked for
+//! (`Options::explain`), so that a batch pays nothing for them.
 
 use super::{Evaluator, Outcome};
 use crate::program::value::Value;
@@ -23,27 +23,37 @@ pub struct Computed {
 /// The computed sides of the comparisons in a rule's condition and `除非` clauses (outside
 /// `其中` filters), in source order. Plain facts and parameters are left out: the explanation
 /// shows those already.
-pub fn computed_operands(
+pub(super) fn computed_operands(
     program: &Program,
     facts: &[Value],
-    outcome: &Outcome,
+    outcome: &mut Outcome,
     rule: RuleId,
 ) -> Vec<Computed> {
     let Some(def) = program.rules.get(rule) else {
         return Vec::new();
     };
-    let mut scratch = outcome.clone();
-    scratch.errors.clear();
+    if !std::iter::once(&def.when)
+        .chain(&def.unless)
+        .any(has_computed)
+    {
+        return Vec::new();
+    }
+    // Evaluating a computed side reads the outcome (conclusion values, parameter choices) and
+    // writes nothing to it but errors, which are dropped again: the evaluation proper has
+    // reported them. Working on the outcome itself, not a copy, keeps this linear in the rule
+    // set (a copy per rule made a 10,000-rule chain quadratic).
+    let errors = outcome.errors.len();
     let mut ev = Evaluator {
         program,
         facts,
-        out: &mut scratch,
+        out: outcome,
         record: None,
     };
     let mut found = Vec::new();
     for e in std::iter::once(&def.when).chain(&def.unless) {
         collect(&mut ev, e, &mut found);
     }
+    outcome.errors.truncate(errors);
     found
 }
 
@@ -70,6 +80,16 @@ fn collect<'a>(ev: &mut Evaluator<'a, '_>, e: &'a Expr, found: &mut Vec<Computed
     }
 }
 
+/// Whether [`collect`] would find a computed side in `e` (the same walk, without evaluating).
+fn has_computed(e: &Expr) -> bool {
+    match &e.node {
+        Node::Not(x) => has_computed(x),
+        Node::And(a, b) | Node::Or(a, b) => has_computed(a) || has_computed(b),
+        Node::Cmp(_, l, r, _) => is_computed(l) || is_computed(r),
+        _ => false,
+    }
+}
+
 fn is_computed(e: &Expr) -> bool {
     matches!(
         e.node,
@@ -78,7 +98,7 @@ fn is_computed(e: &Expr) -> bool {
 }
 
 /// The type of a computed value, enough to show it with its unit.
-fn type_of(program: &Program, e: &Expr) -> Option<Type> {
+pub(super) fn type_of(program: &Program, e: &Expr) -> Option<Type> {
     match &e.node {
         Node::Fact(f) => program.facts.get(*f).map(|f| f.ty),
         Node::Param(p) => program.params.get(*p).map(|p| p.ty),

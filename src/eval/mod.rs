@@ -7,8 +7,12 @@
 
 pub mod calendar;
 mod explain;
+pub mod needs;
+mod whynot;
 
-pub use explain::{computed_operands, Computed};
+use explain::computed_operands;
+pub use explain::Computed;
+pub use whynot::{why_not, Failure, Read, Side};
 
 use crate::diag::{Code, Diagnostic};
 use crate::program::value::{self, Record, Tri, Value};
@@ -26,6 +30,9 @@ use std::sync::Arc;
 pub struct Options {
     /// Compute, for undecided conclusions, the unknown facts that could decide them.
     pub needs: bool,
+    /// Keep, for every rule evaluated, the values its comparisons computed (`计数(…) = 2`),
+    /// so that an explanation shows them without evaluating again.
+    pub explain: bool,
 }
 
 /// What became of one rule.
@@ -81,6 +88,9 @@ pub struct Outcome {
     pub needs: Vec<Vec<usize>>,
     /// Arithmetic or calendar errors met (overflow, division by zero, dates out of range).
     pub errors: Vec<Diagnostic>,
+    /// With `explain`: per rule, the computed sides of its comparisons (empty for a rule not
+    /// evaluated, and for every rule without `explain`).
+    pub computed: Vec<Vec<Computed>>,
     /// The sets of the previous case evaluated into this outcome, by conclusion: a set equal
     /// to the last one is shared rather than allocated again (in a batch, most are).
     recycled: Vec<Option<Arc<[u32]>>>,
@@ -120,7 +130,17 @@ pub fn evaluate_into(program: &Program, facts: &[Value], options: Options, out: 
         ev.conclude(c);
     }
     if options.needs {
-        out.needs = needs(program, facts, out);
+        out.needs = needs::needs(program, facts, out);
+    }
+    out.computed.clear();
+    if options.explain {
+        let computed = (0..program.rules.len())
+            .map(|r| match out.rules.get(r) {
+                Some(Some(_)) => computed_operands(program, facts, out, r),
+                _ => Vec::new(),
+            })
+            .collect();
+        out.computed = computed;
     }
 }
 
@@ -380,8 +400,12 @@ impl<'a> Evaluator<'a, '_> {
                 value::or(a, self.truth(b))
             }
             Node::Cmp(op, l, r, pending) => {
+                // A word marked 待定 leaves a comparison open when the case holds it, not when
+                // the rule names it: `查证 是 未查证` is false for a case that has 已查证达到.
+                let given = |x: &Expr| (!matches!(x.node, Node::Const(_))).then_some(*pending);
+                let (pl, pr) = (given(l).flatten(), given(r).flatten());
                 let (l, r) = (self.operand(l), self.operand(r));
-                self.compare(*op, &l, &r, *pending)
+                self.compare(*op, &l, &r, pl, pr)
             }
             Node::Member(elem, set, negated, pending) => {
                 let (el, set) = (self.operand(elem), self.operand(set));
@@ -509,12 +533,19 @@ impl<'a> Evaluator<'a, '_> {
             .unwrap_or(false)
     }
 
-    fn compare(&self, op: CmpOp, l: &Value, r: &Value, pending: Option<usize>) -> Tri {
+    fn compare(
+        &self,
+        op: CmpOp,
+        l: &Value,
+        r: &Value,
+        pending_l: Option<usize>,
+        pending_r: Option<usize>,
+    ) -> Tri {
         let ord = match (l, r) {
             (Value::Num(a), Value::Num(b)) => a.cmp(b),
             (Value::Date(a), Value::Date(b)) => a.cmp(b),
             (Value::Word(a), Value::Word(b)) => {
-                if a != b && (self.is_pending(pending, *a) || self.is_pending(pending, *b)) {
+                if a != b && (self.is_pending(pending_l, *a) || self.is_pending(pending_r, *b)) {
                     return None;
                 }
                 return eq_op(op, a == b);
@@ -605,69 +636,4 @@ fn eq_op(op: CmpOp, equal: bool) -> Tri {
         CmpOp::Ne => Some(!equal),
         _ => None,
     }
-}
-
-/// For each undecided (or incomplete) conclusion, the unknown facts its undecided rules read,
-/// following undecided conclusions they read in turn.
-fn needs(program: &Program, facts: &[Value], ev: &Outcome) -> Vec<Vec<usize>> {
-    let mut out: Vec<Vec<usize>> = vec![Vec::new(); program.conclusions.len()];
-    let param_unknown =
-        |p: ParamId| param_value(program, &ev.params, p).is_none_or(|v| !v.is_known());
-    let fact_open = |f: usize| match facts.get(f) {
-        None | Some(Value::Unknown) => true,
-        Some(Value::Word(w)) => program.facts.get(f).is_some_and(|d| match d.ty {
-            crate::program::Type::Enum(e) => program
-                .enums
-                .get(e)
-                .and_then(|x| x.pending.get(usize::from(*w)))
-                .copied()
-                .unwrap_or(false),
-            _ => false,
-        }),
-        _ => false,
-    };
-    for &c in &program.order {
-        let decided = ev.values.get(c).is_some_and(Value::is_known)
-            && ev.complete.get(c).copied().unwrap_or(true);
-        if decided {
-            continue;
-        }
-        let mut set: Vec<usize> = Vec::new();
-        let Some(def) = program.conclusions.get(c) else {
-            continue;
-        };
-        let mut open_rules: Vec<RuleId> = def
-            .rules
-            .iter()
-            .copied()
-            .filter(|r| ev.rules.get(*r) == Some(&Some(RuleStatus::Undecided)))
-            .collect();
-        let overriders: Vec<RuleId> = open_rules
-            .iter()
-            .filter_map(|r| program.rules.get(*r))
-            .flat_map(|r| r.defeated_by.iter().copied())
-            .filter(|x| ev.rules.get(*x) == Some(&Some(RuleStatus::Undecided)))
-            .collect();
-        open_rules.extend(overriders);
-        for r in open_rules {
-            let Some(rule) = program.rules.get(r) else {
-                continue;
-            };
-            set.extend(rule.reads_facts.iter().copied().filter(|f| fact_open(*f)));
-            if rule.reads_params.iter().any(|p| param_unknown(*p)) {
-                set.extend(program.conduct_date);
-            }
-            for &d in &rule.reads_conclusions {
-                if let Some(more) = out.get(d) {
-                    set.extend(more.iter().copied());
-                }
-            }
-        }
-        set.sort_unstable();
-        set.dedup();
-        if let Some(slot) = out.get_mut(c) {
-            *slot = set;
-        }
-    }
-    out
 }

@@ -345,15 +345,70 @@ fn is_name_char(c: char) -> bool {
 }
 
 /// Whether the end of a line's beginning is inside a quoted text or a comment.
+/// Quotes nest (an article's text quotes “情节严重” inside its own “…”), so they are counted.
 fn in_text_or_comment(before: &str) -> bool {
-    let mut quoted = false;
+    let mut depth = 0usize;
     for c in before.chars() {
         match c {
-            '“' => quoted = true,
-            '”' => quoted = false,
-            '#' | '＃' if !quoted => return true,
+            '“' => depth += 1,
+            '”' => depth = depth.saturating_sub(1),
+            '#' | '＃' if depth == 0 => return true,
             _ => {}
         }
     }
-    quoted
+    depth > 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::library;
+
+    const TEXT: &str = "条文 刑法第17条 “已满十六周岁的人犯罪，应当负刑事责任。”\n\
+事实 角色：枚举{组织者，一般参与者} “地位”\n\
+事实 电话卡数：整数 “张数”\n\
+结论 从严：三值 “从严”\n\
+规则 组织者从严\n  依据 刑法第17条\n  若 角色 是 组织者\n  则 从严\n";
+
+    fn index() -> Index {
+        let (module, diags) = library::parse(0, TEXT);
+        assert!(!library::has_errors(&diags), "{diags:?}");
+        Index::build(&[(0, &module, None)])
+    }
+
+    fn labels(text: &str) -> Vec<String> {
+        let (items, _) = items(&index(), text, text.len());
+        items.into_iter().map(|i| i.label).collect()
+    }
+
+    #[test]
+    fn after_a_name_of_enumeration_type_only_its_words() {
+        assert_eq!(labels("  若 角色 是 "), ["组织者", "一般参与者", "待定"]);
+        assert_eq!(labels("  若 角色 是 组"), ["组织者", "一般参与者", "待定"]);
+    }
+
+    #[test]
+    fn after_yiju_citations_with_their_text() {
+        let (items, start) = items(&index(), "  依据 刑", "  依据 刑".len());
+        assert_eq!(start, "  依据 ".len());
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].label, "刑法第17条");
+        let doc = format!("{:?}", items[0].documentation);
+        assert!(doc.contains("已满十六周岁"), "{doc}");
+    }
+
+    #[test]
+    fn names_and_keywords_in_a_condition() {
+        let got = labels("  若 电");
+        for want in ["电话卡数", "角色", "从严", "且", "计数"] {
+            assert!(got.iter().any(|l| l == want), "{want} missing from {got:?}");
+        }
+    }
+
+    #[test]
+    fn nothing_in_a_comment_or_a_quoted_text() {
+        assert!(labels("# 若 电").is_empty());
+        assert!(labels("事实 甲：布尔 “说明 电").is_empty());
+        assert!(labels("条文 刑法第17条 “认定为“情节严重”的 电").is_empty());
+    }
 }

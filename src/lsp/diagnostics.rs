@@ -1,9 +1,9 @@
 //! `ruling check`'s diagnostics in the protocol's form, file by file.
 //!
 //! The message is the checker's, followed by its help line (the protocol has no field for a
-//! fix, and the fix is what a reader needs most). The label under the text and the
-//! declarations of the names a message quotes (“……”) become related locations, so that "是否应为
-//! “电话卡数”？" leads to where 电话卡数 is declared.
+//! fix, and the fix is what a reader needs most). The declarations of the names a message
+//! quotes (“……”) become related locations, so that "是否应为“电话卡数”？" leads to where
+//! 电话卡数 is declared.
 
 use super::index::Target;
 use super::library::Span;
@@ -31,19 +31,17 @@ pub fn by_file(folder: &Folder) -> Vec<Vec<lsp_types::Diagnostic>> {
             continue;
         };
         for run in runs.iter().filter(|r| !r.problems.is_empty()) {
-            let Some(range) = range(folder, run.span) else {
+            // Only the example's first line (its name), not the whole block.
+            let Some((text, lines)) = folder.text(run.span.file) else {
                 continue;
             };
-            // Only the example's first line: its name, not the whole block.
-            let first_line = Range {
-                start: range.start,
-                end: lsp_types::Position {
-                    line: range.start.line,
-                    character: u32::MAX,
-                },
-            };
+            let start = run.span.start;
+            let end = text
+                .get(start..)
+                .and_then(|t| t.find('\n'))
+                .map_or(text.len(), |i| start + i);
             list.push(lsp_types::Diagnostic {
-                range: clamp_line(folder, run.span, first_line),
+                range: lines.range(text, start, end),
                 severity: Some(DiagnosticSeverity::ERROR),
                 code: Some(NumberOrString::String("ruling::示例未通过".into())),
                 source: Some("ruling".into()),
@@ -57,18 +55,6 @@ pub fn by_file(folder: &Folder) -> Vec<Vec<lsp_types::Diagnostic>> {
         }
     }
     out
-}
-
-fn clamp_line(folder: &Folder, span: Span, r: Range) -> Range {
-    let Some((text, lines)) = folder.text(span.file) else {
-        return r;
-    };
-    let start = lines.offset(text, r.start);
-    let end = text
-        .get(start..)
-        .and_then(|t| t.find('\n'))
-        .map_or(text.len(), |i| start + i);
-    lines.range(text, start, end)
 }
 
 /// The protocol range of a span of the folder.
@@ -92,13 +78,9 @@ fn convert(folder: &Folder, d: &Diagnostic, span: Span) -> lsp_types::Diagnostic
         message.push_str("\n提示：");
         message.push_str(help);
     }
-    let mut related = Vec::new();
-    if let (Some(label), Some(loc)) = (&d.label, location(folder, span)) {
-        related.push(DiagnosticRelatedInformation {
-            location: loc,
-            message: label.clone(),
-        });
-    }
+    // The label under the text ("此处", "这里") says nothing an editor's underline does not,
+    // so only other places are related.
+    let mut related: Vec<DiagnosticRelatedInformation> = Vec::new();
     let quoted = quoted_names(&d.message).chain(d.help.iter().flat_map(|h| quoted_names(h)));
     for name in quoted {
         let index = &folder.analysis.index;

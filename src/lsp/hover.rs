@@ -7,7 +7,7 @@
 //! enumerations it belongs to.
 
 use super::index::{Index, Target, MODALITY_WORDS};
-use super::library::ast::{CitationPath, RuleDecl, TypeExpr, TypeKind};
+use super::library::ast::{CitationPath, LitKind, RuleDecl, TypeExpr, TypeKind};
 use super::library::Sources;
 
 /// The hover text (Markdown) for a target, or `None` when nothing is known of it.
@@ -86,7 +86,13 @@ fn name_text(index: &Index, sources: &Sources, name: &str) -> Option<String> {
     if let Some(p) = index.params.get(name) {
         let mut out = format!("**参数** {name}");
         for v in &p.versions {
-            let value = sources.snippet(v.value.span);
+            // As written (`30万元`, `20张`), unless the file changed since it was read.
+            let value = match sources.snippet(v.value.span) {
+                written if !written.is_empty() && !index.stale.contains(&v.value.span.file) => {
+                    written.to_string()
+                }
+                _ => literal_text(&v.value.kind),
+            };
             let period = match (&v.from, &v.until) {
                 (None, None) => String::new(),
                 (Some(f), None) => format!("（自 {} 起）", f.date),
@@ -208,5 +214,69 @@ fn type_text(ty: &TypeExpr) -> String {
         }
         TypeKind::Set(inner) => format!("集合<{}>", type_text(inner)),
         TypeKind::List(record) => format!("列表<{}>", record.text),
+    }
+}
+
+/// A literal from the tree, for a declaration whose text has changed since (units of counts
+/// are not kept by the tree, so a count shows as a bare number).
+fn literal_text(lit: &LitKind) -> String {
+    match lit {
+        LitKind::Number(d) => d.to_string(),
+        LitKind::Int(i) => i.to_string(),
+        LitKind::Amount(d) => format!("{d}元"),
+        LitKind::Times(d) => format!("{d}倍"),
+        LitKind::Period(p) => p.to_string(),
+        LitKind::Date(d) => d.to_string(),
+        LitKind::Text(t) => format!("“{t}”"),
+        LitKind::Bool(true) => "真".into(),
+        LitKind::Bool(false) => "假".into(),
+        LitKind::Unknown => "待定".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::library;
+
+    const TEXT: &str = "条文 法发〔2025〕12号第6条 “具有下列情形之一的……”\n\
+事实 角色：枚举{组织者，一般参与者（待定）} “行为人的地位”\n\
+事实 违法所得：金额 “违法所得数额”\n\
+结论 从严：三值 “应当从严”\n\
+参数 标准 依据 法发〔2025〕12号第6条第(1)项 较高者有利\n  值 30万元 至 2026-12-31\n  值 50万元 自 2027-01-01\n\
+规则 组织者从严\n  依据 法发〔2025〕12号第6条\n  若 角色 是 组织者 且 违法所得 达 标准 以上\n  则 从严\n";
+
+    fn hover(target: Target) -> String {
+        let (module, diags) = library::parse(0, TEXT);
+        assert!(!library::has_errors(&diags), "{diags:?}");
+        let index = Index::build(&[(0, &module, None)]);
+        let mut sources = Sources::default();
+        sources.add("t.rule", TEXT);
+        text(&index, &sources, &target).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_parameter_shows_its_values_periods_and_article() {
+        let h = hover(Target::Name("标准".into()));
+        assert!(h.contains("值：30万元（至 2026-12-31 止）"), "{h}");
+        assert!(h.contains("值：50万元（自 2027-01-01 起）"), "{h}");
+        // No text of its own: the enclosing article's.
+        assert!(h.contains("条文见 法发〔2025〕12号第6条"), "{h}");
+        assert!(h.contains("具有下列情形之一的"), "{h}");
+        assert!(h.contains("组织者从严"), "{h}");
+    }
+
+    #[test]
+    fn a_fact_shows_its_words_and_a_conclusion_its_rules() {
+        let h = hover(Target::Name("角色".into()));
+        assert!(h.contains("枚举{组织者，一般参与者（待定）}"), "{h}");
+        assert!(h.contains("行为人的地位"), "{h}");
+        let c = hover(Target::Name("从严".into()));
+        assert!(
+            c.contains("三值") && c.contains("- 组织者从严（法发〔2025〕12号第6条）"),
+            "{c}"
+        );
+        let w = hover(Target::Word("组织者".into()));
+        assert!(w.contains("事实“角色”：枚举{组织者，一般参与者}"), "{w}");
     }
 }

@@ -50,6 +50,60 @@ pub struct WordOwner {
     pub words: Vec<String>,
 }
 
+/// How the places of an earlier version of a text map onto the current one: the two agree
+/// on a common beginning and a common end, and what lies between was edited.
+#[derive(Debug, Clone, Copy)]
+pub struct Shift {
+    /// Bytes at the start that both versions share.
+    prefix: usize,
+    /// Where the shared end begins in the earlier version.
+    old_tail: usize,
+    /// Where the shared end begins in the current version.
+    new_tail: usize,
+}
+
+impl Shift {
+    /// The shift from `old` to `new`.
+    pub fn between(old: &str, new: &str) -> Shift {
+        let (a, b) = (old.as_bytes(), new.as_bytes());
+        let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        while !old.is_char_boundary(prefix) {
+            prefix -= 1;
+        }
+        let room = a.len().min(b.len()) - prefix;
+        let mut suffix = a
+            .iter()
+            .rev()
+            .zip(b.iter().rev())
+            .take(room)
+            .take_while(|(x, y)| x == y)
+            .count();
+        // The same bytes end both texts, so a boundary in one is a boundary in the other.
+        while !old.is_char_boundary(a.len() - suffix) {
+            suffix -= 1;
+        }
+        Shift {
+            prefix,
+            old_tail: a.len() - suffix,
+            new_tail: b.len() - suffix,
+        }
+    }
+
+    /// A place of the earlier version in the current one, unless it was in the edited part.
+    pub fn map(&self, span: Span) -> Option<Span> {
+        if span.end() <= self.prefix {
+            Some(span)
+        } else if span.start >= self.old_tail {
+            Some(Span {
+                start: span.start - self.old_tail + self.new_tail,
+                ..span
+            })
+        } else {
+            None
+        }
+    }
+}
+
 /// The words of the built-in 情态 enumeration, strongest first.
 pub const MODALITY_WORDS: [&str; 4] = ["应当", "一般应当", "可以", "不适用"];
 
@@ -74,26 +128,38 @@ pub struct Index {
     pub words: HashMap<String, Vec<WordOwner>>,
     /// Every occurrence, sorted by file and place.
     pub occurrences: Vec<Occurrence>,
+    /// Files whose declarations come from an earlier version of their text (the current one
+    /// has syntax errors): the spans kept in their declarations may no longer match the text.
+    pub stale: Vec<FileId>,
 }
 
 impl Index {
-    /// Indexes the modules of a folder; `modules[i]` is file `i`. Files marked `stale` (their
-    /// text has syntax errors, the module is from an earlier version) give their declarations
-    /// but no occurrences, since their places no longer match the text.
-    pub fn build(modules: &[(FileId, &Module, bool)]) -> Index {
+    /// Indexes the modules of a folder. A file given with a [`Shift`] has syntax errors in
+    /// its current text: its module is from the last version without them, and its places are
+    /// carried over to the current text where that text is unchanged (places inside the edited
+    /// stretch are dropped), so that hover and definition keep working while one types.
+    pub fn build(modules: &[(FileId, &Module, Option<Shift>)]) -> Index {
         let mut index = Index::default();
-        for (_, module, _) in modules {
+        for (id, module, shift) in modules {
+            if shift.is_some() {
+                index.stale.push(*id);
+            }
             for item in &module.items {
                 index.declare(item);
             }
         }
         let mut occ = Vec::new();
-        for (_, module, stale) in modules {
-            if *stale {
-                continue;
-            }
+        for (_, module, shift) in modules {
+            let mut of_file = Vec::new();
             for item in &module.items {
-                index.uses(item, &mut occ);
+                index.uses(item, &mut of_file);
+            }
+            match shift {
+                None => occ.append(&mut of_file),
+                Some(shift) => occ.extend(of_file.into_iter().filter_map(|mut o| {
+                    o.span = shift.map(o.span)?;
+                    Some(o)
+                })),
             }
         }
         occ.sort_by_key(|o| (o.span.file, o.span.start));
@@ -336,9 +402,23 @@ impl Index {
             .or_else(|| self.records.get(name).map(|d| d.name.span))
     }
 
-    /// Every occurrence of a target, declarations included.
+    /// Every occurrence of a target, declarations included. For a provision whose article
+    /// text is declared, that includes the citations of its parts that have no text of their
+    /// own (they lead to this article too).
     pub fn references<'a>(&'a self, target: &'a Target) -> impl Iterator<Item = &'a Occurrence> {
-        self.occurrences.iter().filter(move |o| o.target == *target)
+        let article = match target {
+            Target::Cite(p) => self.articles.iter().any(|a| a.cite.path == *p).then_some(p),
+            _ => None,
+        };
+        self.occurrences.iter().filter(move |o| {
+            o.target == *target
+                || match (&o.target, article) {
+                    (Target::Cite(q), Some(p)) => {
+                        self.article(q).is_some_and(|a| a.cite.path == *p)
+                    }
+                    _ => false,
+                }
+        })
     }
 
     /// The article text of a provision, or of the nearest enclosing provision that has one.
@@ -415,5 +495,85 @@ fn value_uses(v: &ValueLit, push: &mut impl FnMut(Target, Span, bool)) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::library;
+
+    const TEXT: &str = "条文 刑法第287条之2 “明知他人利用信息网络实施犯罪……”\n\
+事实 提供帮助：布尔 “提供帮助”\n\
+结论 构成：三值 “构成”\n\
+规则 甲\n  依据 刑法第287条之2第3款\n  若 提供帮助\n  则 构成\n";
+
+    fn index() -> Index {
+        let (module, diags) = library::parse(0, TEXT);
+        assert!(!library::has_errors(&diags), "{diags:?}");
+        Index::build(&[(0, &module, None)])
+    }
+
+    #[test]
+    fn a_citation_without_its_own_article_leads_to_the_enclosing_one() {
+        let index = index();
+        let at = TEXT.find("刑法第287条之2第3款").unwrap_or(0);
+        let occ = index.at(0, at + 3);
+        let target = occ.map(|o| o.target.clone());
+        assert!(matches!(&target, Some(Target::Cite(p)) if p.paragraph == Some(3)));
+        let decl = target.map(|t| index.declarations(&t)).unwrap_or_default();
+        assert_eq!(decl.first().map(|s| s.start), Some("条文 ".len()));
+    }
+
+    #[test]
+    fn a_fact_is_found_where_it_is_used_and_declared() {
+        let index = index();
+        let target = Target::Name("提供帮助".into());
+        let refs: Vec<bool> = index.references(&target).map(|o| o.decl).collect();
+        assert_eq!(refs, [true, false]);
+        assert_eq!(index.reading("提供帮助").len(), 1);
+        assert_eq!(index.concluding("构成").count(), 1);
+    }
+
+    #[test]
+    fn an_article_is_referred_to_by_its_parts_without_text() {
+        let index = index();
+        let article = index.articles.first().map(|a| a.cite.path.clone());
+        let Some(article) = article else {
+            unreachable!("the test text declares an article")
+        };
+        let refs: Vec<Option<u32>> = index
+            .references(&Target::Cite(article))
+            .filter_map(|o| match &o.target {
+                Target::Cite(p) => Some(p.paragraph),
+                _ => None,
+            })
+            .collect();
+        // The article itself, and 第3款 cited by the rule.
+        assert_eq!(refs, [None, Some(3)]);
+    }
+
+    #[test]
+    fn places_outside_an_edit_are_carried_over() {
+        let old = "事实 甲：布尔\n事实 乙：布尔\n";
+        let new = "事实 甲：布尔\n事实 乙 （：布尔\n";
+        let shift = Shift::between(old, new);
+        let jia = old.find('甲').unwrap_or(0);
+        assert_eq!(
+            shift.map(Span::new(0, jia, jia + 3)).map(|s| s.start),
+            Some(jia)
+        );
+        // The last line's 布尔 moved by the three bytes typed.
+        let bool_old = old.rfind("布尔").unwrap_or(0);
+        let bool_new = new.rfind("布尔").unwrap_or(0);
+        assert_eq!(
+            shift
+                .map(Span::new(0, bool_old, bool_old + 6))
+                .map(|s| s.start),
+            Some(bool_new)
+        );
+        // 乙 stands where the edit began: not carried over.
+        let yi = old.find('乙').unwrap_or(0);
+        assert!(shift.map(Span::new(0, yi, yi + 5)).is_none());
     }
 }

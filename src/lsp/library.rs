@@ -75,8 +75,18 @@ pub fn unreadable(file: FileId, at: usize, message: String) -> Diagnostic {
         .with_help("改正后保存文件，语言服务器会重新读取")
 }
 
-/// Parses one file (its spans carry `file`).
+/// Parses one file (its spans carry `file`). A buffer larger than `ruling check` reads is
+/// refused as it would be there.
 pub fn parse(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
+    if text.len() as u64 > MAX_RULE_FILE_BYTES {
+        let d = Diagnostic::error(
+            Code::TooLarge,
+            Span::new(file, 0, 0),
+            format!("规则文件超过 {} MiB", MAX_RULE_FILE_BYTES / 1024 / 1024),
+        )
+        .with_help("请把它拆成几个文件");
+        return (Module::default(), vec![d]);
+    }
     crate::syntax::parse_file(file, text)
 }
 

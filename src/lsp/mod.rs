@@ -68,7 +68,29 @@ pub fn run(rules: Option<&std::path::Path>) -> i32 {
             }
         };
         bad = 0;
-        for reply in server.handle(message) {
+        // A fault in answering one message must not take the editor's diagnostics away for
+        // the rest of the session: the request gets an error, and the server goes on (its
+        // state is replaced whole at the end of each analysis, so a fault leaves the previous
+        // one). The panic itself is printed to standard error, which editors keep as a log.
+        let id = match &message {
+            Message::Request(r) => Some(r.id.clone()),
+            _ => None,
+        };
+        let replies =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.handle(message)))
+                .unwrap_or_else(|_| {
+                    id.into_iter()
+                        .map(|id| {
+                            Message::Response(lsp_server::Response::new_err(
+                        id,
+                        lsp_server::ErrorCode::InternalError as i32,
+                        "ruling lsp 内部错误，未能回答这个请求；请把刚才的编辑和日志报告给维护者"
+                            .into(),
+                    ))
+                        })
+                        .collect()
+                });
+        for reply in replies {
             if let Err(e) = reply.write(&mut output) {
                 eprintln!("ruling lsp：无法写出回复，连接中断：{e}");
                 return EXIT_WITHOUT_SHUTDOWN;

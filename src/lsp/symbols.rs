@@ -51,6 +51,28 @@ pub fn document(folder: &Folder, file: FileId) -> Vec<DocumentSymbol> {
         .iter()
         .filter_map(|item| {
             let (name, kind, what, name_span) = describe(item);
+            // A record's fields are its children in the outline.
+            let children = match item {
+                Item::Record(r) => Some(
+                    r.fields
+                        .iter()
+                        .filter_map(|f| {
+                            let at = range(folder, f.name.span)?;
+                            Some(DocumentSymbol {
+                                name: f.name.text.clone(),
+                                detail: Some("字段".into()),
+                                kind: SymbolKind::FIELD,
+                                tags: None,
+                                deprecated: None,
+                                range: at,
+                                selection_range: at,
+                                children: None,
+                            })
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            };
             Some(DocumentSymbol {
                 name,
                 detail: Some(what.to_string()),
@@ -59,7 +81,7 @@ pub fn document(folder: &Folder, file: FileId) -> Vec<DocumentSymbol> {
                 deprecated: None,
                 range: range(folder, item.span())?,
                 selection_range: range(folder, name_span)?,
-                children: None,
+                children,
             })
         })
         .collect()

@@ -4,7 +4,7 @@
 //! A file is parsed again only when its text changed; the checker, which needs every file,
 //! runs over the cached syntax trees on every change, as `ruling check` would over the folder.
 
-use super::index::Index;
+use super::index::{Index, Shift};
 use super::library::ast::Module;
 use super::library::Rules;
 use super::library::{self, ExampleRun};
@@ -27,8 +27,8 @@ pub struct File {
     pub open: Option<(Uri, Arc<str>)>,
     /// The syntax tree of `text()` and its syntax diagnostics, once parsed.
     parsed: Option<Parsed>,
-    /// The syntax tree of the last version without syntax errors.
-    last_good: Option<Module>,
+    /// While `text()` has syntax errors: the syntax tree of the last version without them.
+    last_good: Option<(Module, Arc<str>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -203,11 +203,18 @@ impl Folder {
                 .as_ref()
                 .is_some_and(|p| p.id == id && Arc::ptr_eq(&p.text, &text));
             if !fresh {
+                let old = file.parsed.take();
                 let (module, mut diags) = library::parse(id, &text);
                 if file.open.is_none() {
                     if let Some((at, message)) = &file.disk.1 {
                         diags.push(library::unreadable(id, *at, message.clone()));
                     }
+                }
+                if !has_errors(&diags) {
+                    file.last_good = None;
+                } else if let Some(old) = old.filter(|o| !has_errors(&o.diags) && o.id == id) {
+                    // The version before the error is the one to fall back on.
+                    file.last_good = Some((old.module, old.text));
                 }
                 file.parsed = Some(Parsed {
                     text,
@@ -216,36 +223,38 @@ impl Folder {
                     diags,
                 });
             }
-            if let Some(p) = &file.parsed {
-                let bad = has_errors(&p.diags);
-                if !bad {
-                    file.last_good = Some(p.module.clone());
-                }
-                broken.push(bad);
+            if let Some(p) = &mut file.parsed {
+                broken.push(has_errors(&p.diags));
                 parse_diags.extend(p.diags.iter().cloned());
-                modules.push(p.module.clone());
+                // Lent to the checker below and given back, rather than copied each time.
+                modules.push(std::mem::take(&mut p.module));
             }
         }
         let (program, diags) = library::check(&sources, &modules, parse_diags);
+        for (file, module) in self.files.iter_mut().zip(modules) {
+            if let Some(p) = &mut file.parsed {
+                p.module = module;
+            }
+        }
         let lines = sources
             .files
             .iter()
             .map(|f| LineIndex::new(&f.text))
             .collect();
-        let indexed: Vec<(FileId, &Module, bool)> = self
+        let indexed: Vec<(FileId, &Module, Option<Shift>)> = self
             .files
             .iter()
             .enumerate()
             .filter_map(|(id, f)| {
                 let p = f.parsed.as_ref()?;
                 if has_errors(&p.diags) {
-                    // Its declarations from the last good version (if its file id is still
-                    // the same one) keep hover and completion going while it is being typed.
-                    let good = f.last_good.as_ref()?;
+                    // The last good version, if its spans still name this file's id (files
+                    // added or removed before it renumber the folder).
+                    let (good, text) = f.last_good.as_ref()?;
                     let same_id = good.items.first().is_none_or(|i| i.span().file == id);
-                    same_id.then_some((id, good, true))
+                    same_id.then(|| (id, good, Some(Shift::between(text, &p.text))))
                 } else {
-                    Some((id, &p.module, false))
+                    Some((id, &p.module, None))
                 }
             })
             .collect();
@@ -313,7 +322,34 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
         out.push(b);
         i += 1;
     }
-    String::from_utf8(out).ok().map(PathBuf::from)
+    let decoded = String::from_utf8(out).ok()?;
+    Some(PathBuf::from(local_path(&decoded, cfg!(windows))))
+}
+
+/// A URI's decoded path as the system writes paths: on Windows `/c:/规则/a.rule` is
+/// `c:/规则/a.rule` (a drive letter, no leading slash).
+fn local_path(decoded: &str, windows: bool) -> String {
+    let b = decoded.as_bytes();
+    let drive = b.len() >= 3 && b[0] == b'/' && b[1].is_ascii_alphabetic() && b[2] == b':';
+    if windows && drive {
+        decoded.get(1..).unwrap_or(decoded).to_string()
+    } else {
+        decoded.to_string()
+    }
+}
+
+/// A path as a URI writes it: `/`-separated and starting with `/` (on Windows
+/// `C:\规则\a.rule` is `/C:/规则/a.rule`).
+fn uri_path(path: &str, windows: bool) -> String {
+    if !windows {
+        return path.to_string();
+    }
+    let slashed = path.replace('\\', "/");
+    if slashed.starts_with('/') {
+        slashed
+    } else {
+        format!("/{slashed}")
+    }
 }
 
 /// The `file:` URI of a path, percent-encoded as VS Code writes them.
@@ -324,7 +360,8 @@ pub fn path_to_uri(path: &Path) -> Option<Uri> {
         std::env::current_dir().ok()?.join(path)
     };
     let mut s = String::from("file://");
-    for b in abs.to_str()?.bytes() {
+    for b in uri_path(abs.to_str()?, cfg!(windows)).bytes() {
+        // VS Code writes the drive letter's colon as %3A, as here.
         if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
             s.push(char::from(b));
         } else {
@@ -346,6 +383,15 @@ mod tests {
             .as_ref()
             .is_some_and(|u| u.as_str().starts_with("file:///tmp/%E8%A7%84")));
         assert_eq!(uri.and_then(|u| uri_to_path(&u)), Some(path));
+    }
+
+    #[test]
+    fn windows_drive_letters_lose_and_regain_their_slash() {
+        assert_eq!(local_path("/c:/规则/a.rule", true), "c:/规则/a.rule");
+        assert_eq!(local_path("/c:/规则/a.rule", false), "/c:/规则/a.rule");
+        assert_eq!(local_path("/home/规则/a.rule", true), "/home/规则/a.rule");
+        assert_eq!(uri_path("C:\\规则\\a.rule", true), "/C:/规则/a.rule");
+        assert_eq!(uri_path("/home/a.rule", false), "/home/a.rule");
     }
 
     #[test]

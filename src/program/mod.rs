@@ -362,9 +362,19 @@ pub struct Program {
     pub conduct_date: Option<FactId>,
     /// The fact 裁判日期, for 从旧兼从轻.
     pub judgment_date: Option<FactId>,
+    /// The writer of conclusion values, built once on first use ([`Program::value_writer`]):
+    /// building it quotes every name, so building it per value made a report quadratic.
+    pub(crate) writer: std::sync::OnceLock<std::sync::Arc<crate::report::ValueWriter>>,
 }
 
 impl Program {
+    /// The one writer of conclusion values for this program (built on first use; the
+    /// program must be complete by then, as it is once checked).
+    pub fn value_writer(&self) -> &crate::report::ValueWriter {
+        self.writer
+            .get_or_init(|| std::sync::Arc::new(crate::report::ValueWriter::new(self)))
+    }
+
     /// The canonical text of a citation.
     pub fn cite(&self, id: CiteId) -> String {
         self.citations

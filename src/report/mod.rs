@@ -4,6 +4,8 @@
 mod explain;
 mod json;
 mod markdown;
+pub mod open;
+pub mod quote;
 mod text;
 mod validity;
 mod values;
@@ -11,7 +13,8 @@ mod values;
 pub use explain::explain;
 pub use json::to_json;
 pub use markdown::to_markdown;
-pub use text::to_text;
+pub use text::escape as escape_text;
+pub use text::{questions_text, to_text};
 pub use values::ValueWriter;
 
 use crate::eval::{Outcome, RuleStatus};
@@ -59,6 +62,17 @@ pub struct Basis {
     pub computed: Vec<(String, String)>,
 }
 
+/// One rule that could have established a conclusion and why it did not.
+#[derive(Debug, Clone)]
+pub struct WhyNot {
+    /// The rule's name.
+    pub rule: String,
+    /// Its citation.
+    pub cite: String,
+    /// Why not: the failed condition with its values, or what defeated it.
+    pub reason: String,
+}
+
 /// One conclusion of a case.
 #[derive(Debug, Clone)]
 pub struct ConclusionReport {
@@ -70,8 +84,22 @@ pub struct ConclusionReport {
     pub shown: String,
     /// The rules that fired for it.
     pub because: Vec<Basis>,
-    /// Unknown facts that could still change it.
+    /// Unknown facts that could still change it, most decisive first.
     pub needs: Vec<String>,
+    /// Whether the value is 否, 不适用 or a settled empty set (a why-not is given).
+    pub negative: bool,
+    /// For 否, 不适用 or an empty set: each rule that could have established it, and why not.
+    pub why_not: Vec<WhyNot>,
+    /// For a set conclusion: the items not yet decided either way.
+    pub undecided: Option<Vec<String>>,
+    /// For an undecided 情态: the strongest modality already established, and the strongest
+    /// still open (`可以`, `应当`).
+    pub at_least: Option<(String, String)>,
+    /// Whether the value rests on a fact the closed world presumed.
+    pub presumed: bool,
+    /// A helper conclusion (its description says 辅助结论): drawn for other conclusions'
+    /// rules, shown apart.
+    pub helper: bool,
 }
 
 /// The whole result for one case.
@@ -81,8 +109,18 @@ pub struct Report {
     pub rules: RulesInfo,
     /// `案件`
     pub case: Option<String>,
+    /// `说明`: the case's own account.
+    pub note: Option<String>,
+    /// The date the report was produced.
+    pub produced: String,
+    /// The version of `ruling` that produced it.
+    pub version: String,
     /// Whether the closed world was applied.
     pub closed_world: bool,
+    /// The facts the closed world presumed, by name.
+    pub presumed: Vec<String>,
+    /// What to establish next, most decisive first.
+    pub questions: Vec<open::Question>,
     /// Every conclusion, in declaration order.
     pub conclusions: Vec<ConclusionReport>,
     /// Evaluation errors, rendered.
@@ -93,7 +131,9 @@ pub struct Report {
 /// strings; written by the same [`ValueWriter`] as the batch engine's lines.
 pub fn conclusion_value(program: &Program, outcome: &Outcome, c: usize) -> J {
     let mut out = Vec::new();
-    ValueWriter::new(program).value(program, outcome, c, &mut Vec::new(), &mut out);
+    program
+        .value_writer()
+        .value(program, outcome, c, &mut Vec::new(), &mut out);
     serde_json::from_slice(&out).unwrap_or(J::Null)
 }
 
@@ -235,8 +275,12 @@ pub fn basis(program: &Program, facts: &[Value], outcome: &Outcome, r: usize) ->
             ))
         })
         .collect();
-    let computed = crate::eval::computed_operands(program, case_facts, outcome, r)
-        .into_iter()
+    let computed = outcome
+        .computed
+        .get(r)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
         .map(|c| {
             let text = program
                 .sources
@@ -265,17 +309,30 @@ pub fn basis(program: &Program, facts: &[Value], outcome: &Outcome, r: usize) ->
 pub fn build(ev: &Evaluated<'_>) -> Report {
     let program = ev.program();
     let (facts, outcome) = (&ev.facts, &ev.outcome);
+    let rests = open::rest_on_presumption(ev);
     let conclusions = program
         .conclusions
         .iter()
         .enumerate()
         .map(|(c, def)| {
             let value = conclusion_value(program, outcome, c);
-            let because = def
+            let mut fired: Vec<usize> = def
                 .rules
                 .iter()
-                .filter(|r| outcome.rules.get(**r) == Some(&Some(RuleStatus::Fired)))
-                .filter_map(|&r| basis(program, facts, outcome, r))
+                .copied()
+                .filter(|r| outcome.rules.get(*r) == Some(&Some(RuleStatus::Fired)))
+                .collect();
+            // In the order of the law, not of the rule files.
+            fired.sort_by_key(|r| {
+                program
+                    .rules
+                    .get(*r)
+                    .and_then(|x| x.cite)
+                    .and_then(|c| program.citations.get(c as usize))
+            });
+            let because = fired
+                .into_iter()
+                .filter_map(|r| basis(program, facts, outcome, r))
                 .map(|mut b| {
                     mark_presumed(&mut b, program, &ev.presumed);
                     b
@@ -291,9 +348,14 @@ pub fn build(ev: &Evaluated<'_>) -> Report {
                         .collect()
                 })
                 .unwrap_or_default();
-            let mut shown_value = shown(&value);
+            let at_least = open::at_least(program, outcome, c);
+            let undecided = open::undecided(program, outcome, c);
+            let mut shown_value = shown(&by_number(program, def.kind, &value));
             if value.is_null() && def.kind == ConclusionKind::Word(MODALITY) {
-                shown_value = "待定".into();
+                shown_value = match &at_least {
+                    Some((floor, open)) => format!("至少{floor}（{open}待定）"),
+                    None => "待定".into(),
+                };
             }
             ConclusionReport {
                 name: def.name.clone(),
@@ -301,16 +363,51 @@ pub fn build(ev: &Evaluated<'_>) -> Report {
                 value,
                 because,
                 needs,
+                negative: open::is_negative(program, outcome, c),
+                why_not: open::why_not(ev, c),
+                undecided,
+                at_least,
+                presumed: rests.get(c).copied().unwrap_or(false),
+                helper: def.doc.contains("辅助结论"),
             }
         })
         .collect();
     Report {
         rules: RulesInfo::of(ev.rules.set()),
         case: ev.case_id.clone(),
+        note: ev.note.clone(),
+        produced: quote::produced_date(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
         closed_world: ev.closed_world,
+        presumed: ev
+            .presumed
+            .iter()
+            .filter_map(|f| program.facts.get(*f))
+            .map(|f| f.name.clone())
+            .collect(),
+        questions: open::questions(ev, &[]),
         conclusions,
         errors: outcome.errors.iter().map(|d| d.message.clone()).collect(),
     }
+}
+
+/// A set of citations in the order of the law (document, then article, paragraph and item
+/// by number: 第2条 before 第10条) for people; the JSON keeps the order of the contract.
+fn by_number(program: &Program, kind: ConclusionKind, value: &J) -> J {
+    let (ConclusionKind::Cites, J::Array(items)) = (kind, value) else {
+        return value.clone();
+    };
+    let path = |s: &str| {
+        (0..program.citations.len())
+            .find(|i| program.cite(u32::try_from(*i).unwrap_or(u32::MAX)) == s)
+            .and_then(|i| program.citations.get(i))
+    };
+    let mut sorted = items.clone();
+    sorted.sort_by(|a, b| {
+        let (a, b) = (a.as_str().unwrap_or(""), b.as_str().unwrap_or(""));
+        path(a).cmp(&path(b)).then(a.cmp(b))
+    });
+    J::Array(sorted)
 }
 
 /// Marks, in a basis, the facts the closed world presumed: their value (否, 0, 无) was not
