@@ -263,8 +263,10 @@ pub fn case_reader(data: &[u8]) -> Result<(), String> {
     let program = rules.program();
     if mode % 2 == 1 {
         let text = String::from_utf8_lossy(rest);
+        // A byte-order mark is accepted by the reader, as by TOML's, though not by serde_json.
+        let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
         if parse_case(program, &text, CaseFormat::Json).is_ok()
-            && serde_json::from_str::<J>(&text).is_err()
+            && serde_json::from_str::<J>(body).is_err()
         {
             return Err(format!(
                 "the reader accepted text that is not JSON: {text:?}"
