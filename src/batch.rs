@@ -7,16 +7,20 @@
 //! buffers of both chunks are reused from one chunk to the next. A line longer than a case file
 //! may be ([`case::MAX_CASE_BYTES`]) is skipped without being held and reported as an error.
 //!
-//! Each line is read straight into [`crate::case::Raw`] and typed by the same conversion as
-//! `ruling eval` ([`case::case_from_raw`]); it is evaluated through [`Rules::evaluate_into`]
-//! without explanations or `needs`, and each conclusion's value is written by the writer the
-//! JSON report uses ([`ValueWriter`]). A bad line gives `{"line": N, "error": "…"}` and the rest
-//! go on.
+//! Each line is read straight into the fact slots by the reader `ruling eval` uses for JSON
+//! files ([`JsonReader`], one per worker thread, reusing its case from line to line); it is
+//! evaluated by [`eval::evaluate_into`] on the worker's own facts, without explanations or `needs`, and each
+//! conclusion's value is written by the writer the JSON report uses ([`ValueWriter`]). A bad
+//! line gives `{"line": N, "column": C, "error": "…"}` (the column of its first problem) and
+//! the rest go on.
 
-use crate::case::{self, read_json, Spare};
+use crate::case::json::{line_col, JsonReader};
+use crate::case::{self, Case};
 use crate::diag::Diagnostic;
+use crate::eval::{self, Outcome};
+use crate::program::{FactId, Program};
 use crate::report::ValueWriter;
-use crate::rules::{Evaluated, Options, Rules};
+use crate::rules::Rules;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{self, BufRead, Read, Write};
@@ -152,9 +156,13 @@ pub struct Batch<'r> {
 /// What one worker thread reuses from case to case.
 #[derive(Debug)]
 pub struct Worker<'r> {
-    evaluated: Evaluated<'r>,
-    /// Buffers for reading lines.
-    spare: Spare,
+    /// The conclusions of the last case, reused.
+    outcome: Outcome,
+    /// The facts the closed world filled in (not reported by a batch).
+    presumed: Vec<FactId>,
+    /// The reader of lines, and the case it reads into.
+    reader: JsonReader<'r>,
+    case: Case,
     /// Members of a set conclusion, in output order.
     members: Vec<u32>,
 }
@@ -163,8 +171,10 @@ impl<'r> Worker<'r> {
     /// A worker's buffers for a batch over `rules`.
     pub fn new(rules: &'r Rules) -> Worker<'r> {
         Worker {
-            evaluated: rules.evaluate(&case::Case::default(), Options::default()),
-            spare: Spare::default(),
+            outcome: Outcome::default(),
+            presumed: Vec::new(),
+            reader: JsonReader::new(rules.program(), 0),
+            case: Case::default(),
             members: Vec::new(),
         }
     }
@@ -245,29 +255,46 @@ impl<'r> Batch<'r> {
     /// Evaluates one input line (the JSON text of one case) and appends its result line to
     /// `out`.
     pub fn line(&self, worker: &mut Worker<'r>, number: u64, text: &[u8], out: &mut Vec<u8>) {
-        // Straight from the bytes into `Raw`: serde_json checks the UTF-8 of strings as it
-        // reads them, and nothing else may be non-ASCII in valid JSON.
-        let raw = match read_json(text, &mut worker.spare) {
-            Ok(raw) => raw,
-            Err(e) => return error_line(out, number, &json_error(&e)),
-        };
-        let case = case::case_from_raw(self.rules.program(), &raw);
-        worker.spare.recycle(raw);
-        let case = match case {
-            Ok(c) => c,
-            Err(diags) => return error_line(out, number, &messages(&diags)),
-        };
-        let options = Options {
-            closed_world: self.closed_world,
-            needs: false,
-            explain: false,
-        };
-        self.rules
-            .evaluate_into(&case, options, &mut worker.evaluated);
+        if let Err(diags) = worker.reader.read(text, &mut worker.case) {
+            let column = diags.first().and_then(|d| d.span).map(|s| {
+                // The column as the user's editor counts it, after a byte-order mark.
+                let skip = if text.starts_with(b"\xEF\xBB\xBF") {
+                    3
+                } else {
+                    0
+                };
+                let (_, col) = line_col(
+                    text.get(skip..).unwrap_or(&[]),
+                    s.start.saturating_sub(skip),
+                );
+                col as u64
+            });
+            return error_line(out, number, column, &messages(&diags));
+        }
+        // The case is the worker's own: the closed world is applied to its facts in place and
+        // they are evaluated where they are, without the two copies `Rules::evaluate_into`
+        // makes for reports (the given facts and the facts evaluated).
+        let program = self.rules.program();
+        let case = &mut worker.case;
+        if self.closed_world || case.closed_world {
+            worker.presumed.clear();
+            case::close_world(program, &mut case.facts, &mut worker.presumed);
+        }
+        eval::evaluate_into(
+            program,
+            &case.facts,
+            eval::Options {
+                needs: false,
+                explain: false,
+            },
+            &mut worker.outcome,
+        );
         result_line(
             &self.json,
+            program,
             number,
-            &worker.evaluated,
+            &case.id,
+            &worker.outcome,
             &mut worker.members,
             out,
         );
@@ -277,26 +304,28 @@ impl<'r> Batch<'r> {
 /// Appends `{"line":…,"case":…,"conclusions":{…}}` and a line break.
 fn result_line(
     json: &ValueWriter,
+    program: &Program,
     line: u64,
-    ev: &Evaluated<'_>,
+    case_id: &Option<String>,
+    outcome: &Outcome,
     members: &mut Vec<u32>,
     out: &mut Vec<u8>,
 ) {
     // Writing into a Vec cannot fail.
     let _ = write!(out, "{{\"line\":{line},\"case\":");
-    let _ = serde_json::to_writer(&mut *out, &ev.case_id);
+    let _ = serde_json::to_writer(&mut *out, case_id);
     out.extend_from_slice(b",\"conclusions\":{");
-    for c in 0..ev.program().conclusions.len() {
+    for c in 0..program.conclusions.len() {
         if c > 0 {
             out.push(b',');
         }
         json.key(c, out);
-        json.value(ev.program(), &ev.outcome, c, members, out);
+        json.value(program, outcome, c, members, out);
     }
     out.push(b'}');
-    if !ev.outcome.errors.is_empty() {
+    if !outcome.errors.is_empty() {
         out.extend_from_slice(b",\"errors\":[");
-        for (i, e) in ev.outcome.errors.iter().enumerate() {
+        for (i, e) in outcome.errors.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
@@ -307,10 +336,12 @@ fn result_line(
     out.extend_from_slice(b"}\n");
 }
 
-/// The result line of a bad line.
+/// The result line of a bad line: its number, the column of its first problem, what is wrong.
 #[derive(Serialize)]
 struct ErrorResult<'a> {
     line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<u64>,
     error: &'a str,
 }
 
@@ -321,11 +352,18 @@ pub(crate) fn too_long_line(out: &mut Vec<u8>, line: u64) {
         "这一行超过 {} MiB，未处理",
         case::MAX_CASE_BYTES / 1024 / 1024
     );
-    error_line(out, line, &message);
+    error_line(out, line, None, &message);
 }
 
-fn error_line(out: &mut Vec<u8>, line: u64, error: &str) {
-    write_json(out, &ErrorResult { line, error });
+fn error_line(out: &mut Vec<u8>, line: u64, column: Option<u64>, error: &str) {
+    write_json(
+        out,
+        &ErrorResult {
+            line,
+            column,
+            error,
+        },
+    );
 }
 
 fn write_json(out: &mut Vec<u8>, value: &impl Serialize) {
@@ -335,24 +373,6 @@ fn write_json(out: &mut Vec<u8>, value: &impl Serialize) {
         out.extend_from_slice(b"{}");
     }
     out.push(b'\n');
-}
-
-/// A line that is not JSON: where, and serde_json's own words for what (without its
-/// "at line 1 column N", which the line number and column already say).
-fn json_error(e: &serde_json::Error) -> String {
-    let detail = e.to_string();
-    let detail = detail
-        .rsplit_once(" at line ")
-        .map_or(detail.as_str(), |(d, _)| d);
-    let what = if e.is_eof() {
-        "JSON 不完整"
-    } else {
-        "JSON 格式错误"
-    };
-    format!(
-        "{what}（第 {} 列）：{detail}（请检查引号、逗号和括号是否成对）",
-        e.column()
-    )
 }
 
 /// The problems of a case line as one message: each problem with its fix.

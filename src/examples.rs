@@ -80,6 +80,17 @@ pub fn compile(program: &Program, modules: &[Module]) -> (Vec<Example>, Vec<Diag
             }
         }
         if diags.len() == before {
+            // Dates that contradict each other are refused in examples as in case files.
+            diags.extend(
+                crate::case::dates::contradictions(program, &case.facts, &|_| Some(ex.span))
+                    .into_iter()
+                    .map(|d| Diagnostic {
+                        code: Code::BadExample,
+                        ..d
+                    }),
+            );
+        }
+        if diags.len() == before {
             examples.push(Example {
                 name: ex.name.text.clone(),
                 span: ex.span,

@@ -2,7 +2,7 @@
 //! test compiles and runs it over the seed corpus, and so that the property tests can reuse the
 //! case generator.
 //!
-//! Four entry points take raw bytes from a fuzzer:
+//! Five entry points take raw bytes from a fuzzer:
 //! - [`rule_text`]: a rule file, alone or beside the shipped rules, through parsing, checking,
 //!   rendering of diagnostics and (when it compiles) evaluation of an empty case;
 //! - [`case_text`]: a JSON or TOML case file through loading against the shipped rules and,
@@ -12,7 +12,10 @@
 //!   closed-world and rendered in every format;
 //! - [`fmt`]: a rule file through `ruling fmt`'s formatter: formatting twice gives the same
 //!   text, and the formatted file compiles to the same program (same diagnostics, same
-//!   results for every example and for an empty case) as the original.
+//!   results for every example and for an empty case) as the original;
+//! - [`case_reader`]: the case reader alone: a valid case with its numbers in the forms users
+//!   write (Chinese numerals, units, separators, full-width digits), as JSON and as TOML, must
+//!   read as the plain case; and any text the JSON reader accepts must be JSON.
 //!
 //! Each returns `Err` with a description when an invariant that is not a crash is broken (a
 //! generated case rejected, JSON and TOML forms disagreeing, an evaluation that is not
@@ -137,7 +140,9 @@ pub fn fmt(data: &[u8]) -> Result<(), String> {
 
 /// A report's `computed` objects are keyed by the expression's source text, whose layout and
 /// punctuation (`{出售, 出租}` / `{出售，出租}`) are what formatting changes; what they mean is
-/// the values, in order. Replaces each such object with the list of its values.
+/// the values, in order. Replaces each such object with the list of its values. A why-not
+/// `reason` quotes the failed condition's source text too: it is compared without spaces and
+/// with full-width punctuation read as ASCII.
 fn values_of_computed(json: &mut J) {
     match json {
         J::Object(map) => {
@@ -145,6 +150,25 @@ fn values_of_computed(json: &mut J) {
                 if key == "computed" {
                     if let J::Object(inner) = value {
                         *value = J::Array(inner.values().cloned().collect());
+                        continue;
+                    }
+                }
+                if key == "reason" {
+                    if let J::String(text) = value {
+                        *text = text
+                            .chars()
+                            .filter(|c| !c.is_whitespace())
+                            .map(|c| match c {
+                                '，' => ',',
+                                '（' => '(',
+                                '）' => ')',
+                                '｛' => '{',
+                                '｝' => '}',
+                                '：' => ':',
+                                '；' => ';',
+                                other => other,
+                            })
+                            .collect();
                         continue;
                     }
                 }
@@ -295,6 +319,188 @@ pub fn structured_case(data: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Fuzz target (d), the case reader itself. The first byte chooses the mode:
+/// - even: the rest is a valid case of the shipped rules ([`CaseGen`]) whose numbers are
+///   rewritten, as the bytes choose, in the forms a user may write them (a bare number, a
+///   string, with 元 or 张, thousands separators, full-width digits, Chinese numerals), and whose
+///   text gets a byte-order mark or line breaks; written as JSON and as TOML, both must be
+///   accepted and give the same facts as the case in its plain form;
+/// - odd: the rest is any text read as a JSON case; the reader may refuse it but must not
+///   accept what is not JSON.
+pub fn case_reader(data: &[u8]) -> Result<(), String> {
+    let Some((&mode, rest)) = data.split_first() else {
+        return Ok(());
+    };
+    let Some(rules) = shipped() else {
+        return Err("the shipped rules do not compile".into());
+    };
+    let program = rules.program();
+    if mode % 2 == 1 {
+        let text = String::from_utf8_lossy(rest);
+        // A byte-order mark is accepted by the reader, as by TOML's, though not by serde_json.
+        let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        if parse_case(program, &text, CaseFormat::Json).is_ok()
+            && serde_json::from_str::<J>(body).is_err()
+        {
+            return Err(format!(
+                "the reader accepted text that is not JSON: {text:?}"
+            ));
+        }
+        return Ok(());
+    }
+    let mut gen = CaseGen::new(rest);
+    let plain = gen.case(program);
+    let plain_text = serde_json::to_string(&plain).map_err(|e| e.to_string())?;
+    let expected = parse_case(program, &plain_text, CaseFormat::Json)
+        .map_err(|d| format!("generated case rejected: {d:?}\n{plain_text}"))?;
+    let mut forms = rest.iter().rev().copied().cycle().take(4096);
+    let rewritten = rewrite(program, &plain, &mut forms);
+    let mut json_text = serde_json::to_string_pretty(&rewritten).map_err(|e| e.to_string())?;
+    let mut toml_text = to_toml(&rewritten)?;
+    if mode % 4 == 2 {
+        json_text.insert(0, '\u{feff}');
+        toml_text.insert(0, '\u{feff}');
+    }
+    let from_json = parse_case(program, &json_text, CaseFormat::Json)
+        .map_err(|d| format!("rewritten JSON case rejected: {d:?}\n{json_text}"))?;
+    let from_toml = parse_case(program, &toml_text, CaseFormat::Toml)
+        .map_err(|d| format!("rewritten TOML case rejected: {d:?}\n{toml_text}"))?;
+    if from_json.facts != expected.facts {
+        return Err(format!(
+            "the JSON forms read differently:\n{plain_text}\n{json_text}"
+        ));
+    }
+    if from_toml.facts != expected.facts {
+        return Err(format!(
+            "the TOML forms read differently:\n{plain_text}\n{toml_text}"
+        ));
+    }
+    Ok(())
+}
+
+/// The case with each whole number of a count or an amount written in a form the bytes choose.
+fn rewrite(program: &Program, case: &J, forms: &mut impl Iterator<Item = u8>) -> J {
+    let J::Object(map) = case else {
+        return case.clone();
+    };
+    let mut out = Map::new();
+    for (k, v) in map {
+        let ty = program
+            .fact_index
+            .get(k)
+            .and_then(|&f| program.facts.get(f))
+            .map(|f| f.ty);
+        let v = match (ty, v) {
+            (Some(Type::List(r)), J::Array(items)) => {
+                let fields = program.records.get(r).map(|d| &d.fields[..]).unwrap_or(&[]);
+                J::Array(
+                    items
+                        .iter()
+                        .map(|item| match item {
+                            J::Object(rec) => J::Object(
+                                rec.iter()
+                                    .map(|(fk, fv)| {
+                                        let fty = fields.iter().find(|(n, _)| n == fk).map(|f| f.1);
+                                        (
+                                            fk.clone(),
+                                            fty.map_or(fv.clone(), |t| number_form(t, fv, forms)),
+                                        )
+                                    })
+                                    .collect(),
+                            ),
+                            other => other.clone(),
+                        })
+                        .collect(),
+                )
+            }
+            (Some(t), v) => number_form(t, v, forms),
+            (None, v) => v.clone(),
+        };
+        out.insert(k.clone(), v);
+    }
+    J::Object(out)
+}
+
+/// One number of type `ty` in the form the next byte chooses; other values unchanged.
+fn number_form(ty: Type, v: &J, forms: &mut impl Iterator<Item = u8>) -> J {
+    let Some(n) = v.as_u64() else {
+        return v.clone();
+    };
+    let unit = match ty {
+        Type::Amount => "元",
+        Type::Int => "张",
+        _ => return v.clone(),
+    };
+    let digits = n.to_string();
+    let text = match forms.next().unwrap_or(0) % 7 {
+        0 => return v.clone(),
+        1 => digits,
+        2 => format!("{digits}{unit}"),
+        3 => grouped(&digits),
+        4 => digits
+            .chars()
+            .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
+            .collect(),
+        5 if n < 100_000_000 => format!("{}{unit}", chinese_numeral(n)),
+        _ if ty == Type::Amount && n % 10_000 == 0 && n > 0 => format!("{}万元", n / 10_000),
+        _ => digits,
+    };
+    J::String(text)
+}
+
+/// `1234567` as `1,234,567`.
+fn grouped(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number below 10^8 as Chinese numerals: `1050000` as `一百零五万`.
+fn chinese_numeral(n: u64) -> String {
+    const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    fn section(n: u64, out: &mut String) {
+        // n < 10000; zeros between digits are written once.
+        let units = [(1000, "千"), (100, "百"), (10, "十"), (1, "")];
+        let mut zero = false;
+        let mut started = false;
+        for (u, name) in units {
+            let d = (n / u) % 10;
+            if d == 0 {
+                zero = started;
+                continue;
+            }
+            if zero {
+                out.push('零');
+                zero = false;
+            }
+            out.push(DIGITS.get(d as usize).copied().unwrap_or('零'));
+            out.push_str(name);
+            started = true;
+        }
+    }
+    if n == 0 {
+        return "零".into();
+    }
+    let mut out = String::new();
+    let (high, low) = (n / 10_000, n % 10_000);
+    if high > 0 {
+        section(high, &mut out);
+        out.push('万');
+        if low > 0 && low < 1000 {
+            out.push('零');
+        }
+    }
+    if low > 0 {
+        section(low, &mut out);
+    }
+    out
+}
+
 /// Evaluates and renders one case in every format, open or closed world; gives the JSON
 /// output.
 fn run_all(rules: &Rules, case: &Case, closed_world: bool) -> Result<String, String> {
@@ -367,6 +573,22 @@ fn toml_date(s: &str) -> Option<toml::value::Datetime> {
     s.parse().ok()
 }
 
+/// Puts the case's dates in the order a valid case has them (born, then the conduct, then the
+/// judgment): the reader refuses a case whose dates contradict each other.
+fn order_dates(map: &mut Map<String, J>) {
+    let keys = ["出生日期", "行为日期", "裁判日期"];
+    let mut present: Vec<&str> = keys.into_iter().filter(|k| map.contains_key(*k)).collect();
+    let mut dates: Vec<J> = present
+        .iter()
+        .filter_map(|k| map.get(*k).cloned())
+        .collect();
+    // ISO dates sort as text.
+    dates.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+    for (k, d) in present.drain(..).zip(dates) {
+        map.insert(k.to_string(), d);
+    }
+}
+
 /// Turns bytes into a valid case of a program, as JSON: every key a declared fact, every value
 /// of its declared type. Bytes past the end read as zero, so every input gives a case.
 #[derive(Debug, Clone)]
@@ -405,6 +627,7 @@ impl<'a> CaseGen<'a> {
                 map.insert(fact.name.clone(), self.value(program, fact.ty));
             }
         }
+        order_dates(&mut map);
         J::Object(map)
     }
 
@@ -507,7 +730,7 @@ impl<'a> CaseGen<'a> {
     }
 
     /// A real calendar date: mostly near the Opinion's time, sometimes at the ends of the
-    /// calendar.
+    /// range a case may give (1900 to 2100).
     fn date(&mut self) -> String {
         use chrono::{Days, NaiveDate};
         let base = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default();
@@ -517,14 +740,14 @@ impl<'a> CaseGen<'a> {
                 base.checked_add_days(Days::new(days)).unwrap_or(base)
             }
             8 => NaiveDate::from_ymd_opt(
-                [1, 1900, 2024, 2008, 9999][usize::from(self.byte() % 5)],
+                [1900, 1901, 2024, 2008, 2100][usize::from(self.byte() % 5)],
                 [1, 2, 12][usize::from(self.byte() % 3)],
                 [1, 28, 29][usize::from(self.byte() % 3)],
             )
             .unwrap_or(base),
             _ => [
-                NaiveDate::from_ymd_opt(1, 1, 1),
-                NaiveDate::from_ymd_opt(9999, 12, 31),
+                NaiveDate::from_ymd_opt(1900, 1, 1),
+                NaiveDate::from_ymd_opt(2100, 12, 31),
                 NaiveDate::from_ymd_opt(2024, 2, 29),
                 NaiveDate::from_ymd_opt(2025, 7, 22),
             ][usize::from(self.byte() % 4)]
@@ -546,11 +769,12 @@ mod tests {
     #[test]
     fn seed_corpus_runs_clean() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
-        let targets: [(&str, Target); 4] = [
+        let targets: [(&str, Target); 5] = [
             ("rule_text", rule_text),
             ("case_text", case_text),
             ("structured_case", structured_case),
             ("fmt", fmt),
+            ("case_reader", case_reader),
         ];
         let mut ran = 0;
         let mut failures = Vec::new();

@@ -103,6 +103,10 @@ pub fn one_case(program: &Program, rng: &mut Rng, number: u64) -> Map<String, J>
         let value = match (fact.name.as_str(), fact.ty) {
             ("行为日期", _) => conduct.map_or(J::Null, date),
             ("出生日期", _) => birth_date(rng, conduct),
+            // Judged after the conduct: a case judged before it is refused as contradictory.
+            ("裁判日期", _) => conduct
+                .and_then(|d| d.checked_add_days(Days::new(rng.below(730))))
+                .map_or(J::Null, date),
             ("提供帮助", _) => J::Bool(rng.chance(85)),
             ("综合认定明知", _) => J::Bool(rng.chance(50)),
             ("电话卡数", _) => J::from(skewed(rng, 60)),

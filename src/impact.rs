@@ -161,7 +161,10 @@ fn read_cases(old: &Program, new: &Program, path: &Path) -> Vec<(String, Pair)> 
     let label = path.display().to_string();
     vec![(
         label,
-        both(case::read_file(old, path), case::read_file(new, path)),
+        both(
+            case::read_file(old, path).map_err(case::CaseErrors::placed),
+            case::read_file(new, path).map_err(case::CaseErrors::placed),
+        ),
     )]
 }
 

@@ -126,7 +126,7 @@ fn closed_world_decides_what_the_open_world_leaves_pending() {
 fn a_bad_case_file_exits_2_naming_the_key_and_the_fix() {
     let p = temp(
         "bad.json",
-        r#"{"电话卡张数": 25, "角色": "组织人", "支付结算金额": "三十万", "电话卡数": -1}"#,
+        r#"{"电话卡张数": 25, "角色": "组织人", "支付结算金额": "三十万张", "电话卡数": -1}"#,
     );
     let o = ruling(&["eval", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
@@ -140,7 +140,7 @@ fn a_bad_case_file_exits_2_naming_the_key_and_the_fix() {
         err.contains("“组织人”不是可选的词") && err.contains("组织者"),
         "{err}"
     );
-    assert!(err.contains("无法识别的金额“三十万”"), "{err}");
+    assert!(err.contains("无法识别的金额“三十万张”"), "{err}");
     assert!(err.contains("不能为负数"), "{err}");
 }
 

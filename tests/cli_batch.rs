@@ -70,7 +70,7 @@ fn a_bad_line_is_reported_and_the_rest_go_on() {
         "{\"案件\": \"甲\", \"电话卡数\": 25}\n",
         "{\"案件\": \"乙\", \"电话卡数\": \n",
         "\n",
-        "{\"案件\": \"丙\", \"电话卡数\": \"二十\"}\n",
+        "{\"案件\": \"丙\", \"电话卡数\": \"二十只\"}\n",
         "{\"案件\": \"丁\", \"电活卡数\": 3}\n",
         "   \n",
         "{\"案件\": \"戊\", \"角色\": \"首要分子\"}\n",
@@ -94,7 +94,10 @@ fn a_bad_line_is_reported_and_the_rest_go_on() {
     let error = |i: usize| out[i]["error"].as_str().unwrap_or_default().to_string();
     assert_eq!(out[0]["case"], "甲");
     assert!(out[0].get("error").is_none());
-    assert!(error(1).starts_with("JSON 不完整（第 "), "{}", error(1));
+    assert!(error(1).starts_with("JSON 不完整"), "{}", error(1));
+    // The column of the place where the line broke off, as an editor counts it.
+    assert_eq!(out[1]["column"], J::from(21), "{:?}", out[1]);
+    assert_eq!(out[2]["column"], J::from(21), "{:?}", out[2]);
     assert!(
         error(2).contains("“电话卡数”") && error(2).contains("整数"),
         "{}",

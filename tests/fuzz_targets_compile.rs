@@ -8,11 +8,12 @@ use std::path::Path;
 type Target = fn(&[u8]) -> Result<(), String>;
 
 /// Every fuzz target and the library function it calls.
-const TARGETS: [(&str, Target); 4] = [
+const TARGETS: [(&str, Target); 5] = [
     ("rule_text", ruling::fuzzing::rule_text),
     ("case_text", ruling::fuzzing::case_text),
     ("structured_case", ruling::fuzzing::structured_case),
     ("fmt", ruling::fuzzing::fmt),
+    ("case_reader", ruling::fuzzing::case_reader),
 ];
 
 #[test]

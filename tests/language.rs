@@ -10,7 +10,7 @@
 
 mod common;
 
-use ruling::case::{case_from_raw, Raw};
+use ruling::case::{parse_case, CaseFormat};
 use ruling::diag::render;
 use ruling::report::conclusion_value;
 use ruling::rules::{Options, Rules};
@@ -46,7 +46,8 @@ fn program(rules: &str) -> Rules {
 
 fn eval(rules: &Rules, facts: J, closed: bool) -> impl Fn(&str) -> J + '_ {
     let p = rules.program();
-    let case = case_from_raw(p, &Raw::from_json(&facts)).unwrap_or_else(|d| panic!("{d:?}"));
+    let case =
+        parse_case(p, &facts.to_string(), CaseFormat::Json).unwrap_or_else(|d| panic!("{d:?}"));
     let evaluated = rules.evaluate(
         &case,
         Options {
@@ -145,7 +146,12 @@ fn overflow_is_a_located_error_not_a_wrap() {
     let rules = program(&rule("金额甲 + 金额乙 达 1元 以上"));
     let p = rules.program();
     let big = "79228162514264337593543950335";
-    let case = case_from_raw(p, &Raw::from_json(&json!({"金额甲": big, "金额乙": big}))).unwrap();
+    let case = parse_case(
+        p,
+        &json!({"金额甲": big, "金额乙": big}).to_string(),
+        CaseFormat::Json,
+    )
+    .unwrap();
     let outcome = rules.evaluate(&case, Options::default()).outcome;
     assert_eq!(outcome.errors.len(), 1);
     assert!(outcome.errors[0].message.contains("溢出"));

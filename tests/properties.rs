@@ -384,3 +384,43 @@ fn fmt_keeps_the_compiled_program_of_the_shipped_rules() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(64), ..ProptestConfig::default() })]
+
+    /// An amount written with 1 to 28 digits, 0 to 2 of them decimals, reads back exactly, as a
+    /// JSON number, a JSON string, a TOML number and a TOML string: never through `f64`.
+    #[test]
+    fn amounts_of_up_to_28_digits_read_back_exactly(
+        whole in "[1-9][0-9]{0,27}",
+        frac in "[0-9]{0,2}",
+    ) {
+        let keep = frac.len().min(28usize.saturating_sub(whole.len()));
+        let frac = &frac[..keep];
+        let text = if frac.is_empty() { whole.clone() } else { format!("{whole}.{frac}") };
+        let Ok(expected) = Decimal::from_str_exact(&text) else {
+            // 28 nines and more do not fit a decimal: refused, not rounded.
+            let json = format!("{{\"违法所得\": {text}}}");
+            prop_assert!(parse_case(program(), &json, CaseFormat::Json).is_err());
+            return Ok(());
+        };
+        let f = program().fact_index["违法所得"];
+        for (format, source) in [
+            (CaseFormat::Json, format!("{{\"违法所得\": {text}}}")),
+            (CaseFormat::Json, format!("{{\"违法所得\": \"{text}\"}}")),
+            (CaseFormat::Toml, format!("\"违法所得\" = {text}\n")),
+            (CaseFormat::Toml, format!("\"违法所得\" = \"{text}元\"\n")),
+        ] {
+            let case = parse_case(program(), &source, format)
+                .map_err(|d| TestCaseError::fail(format!("{d:?}\n{source}")))?;
+            prop_assert_eq!(&case.facts[f], &Value::Num(expected), "{}", source);
+            // The digits as written, trailing zeros included.
+            prop_assert_eq!(
+                format!("{:?}", case.facts[f]),
+                format!("{:?}", Value::Num(expected)),
+                "{}",
+                source
+            );
+        }
+    }
+}

@@ -88,6 +88,19 @@ pub(super) fn declare<'m>(
                     );
                     continue;
                 }
+                if crate::case::RESERVED_KEYS.contains(&f.name.text.as_str()) {
+                    // A case file's reserved key would shadow the fact: it could never be given.
+                    diags.push(
+                        Diagnostic::error(
+                            Code::Duplicate,
+                            f.name.span,
+                            format!("“{}”是案件文件的保留键，不能声明为事实", f.name.text),
+                        )
+                        .with_label("保留键")
+                        .with_help("案件、说明、预期、封闭世界 在案件文件中另有含义；请给这项事实另起名称，例如“案件编号”"),
+                    );
+                    continue;
+                }
                 if claim(&mut decls.names, &f.name, "事实", diags) {
                     program
                         .fact_index

@@ -2,7 +2,7 @@
 
 use super::input::read_case;
 use super::out::Out;
-use super::{load_rules, print_plain, Format, BAD_INPUT, OK};
+use super::{load_rules, Format, BAD_INPUT, OK};
 use ruling::diag;
 use ruling::report::{self, Report};
 use ruling::rules::{Options, Rules, RulesSpec};
@@ -78,7 +78,7 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
 
 /// Reads, evaluates and builds the report of one case file; problems are printed.
 fn evaluate_file(rules: &Rules, path: &Path, closed_world: bool) -> Result<Report, ()> {
-    let mut case = read_case(rules.program(), path).map_err(|d| print_plain(&d))?;
+    let mut case = read_case(rules.program(), path).map_err(|e| eprint!("{}", e.render()))?;
     if case.id.is_none() {
         case.id = Some(stem(path));
     }

@@ -60,8 +60,8 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
     };
     let case = match read_case(program, &args.case) {
         Ok(c) => c,
-        Err(d) => {
-            print_plain(&d);
+        Err(e) => {
+            eprint!("{}", e.render());
             return BAD_INPUT;
         }
     };

@@ -27,44 +27,45 @@ pub(super) fn notice_builtin(spec: &RulesSpec, command: &Command) {
 }
 
 /// Reads one case file; `-` reads standard input, as JSON when it begins with `{` and as TOML
-/// otherwise (a piped case has no extension to tell).
+/// otherwise (a piped case has no extension to tell). Problems come with the text, to be
+/// drawn with their place underlined.
 pub(crate) fn read_case(
     program: &ruling::program::Program,
     path: &std::path::Path,
-) -> Result<ruling::case::Case, Vec<Diagnostic>> {
-    use ruling::case::{self, CaseFormat};
+) -> Result<ruling::case::Case, ruling::case::CaseErrors> {
+    use ruling::case::{self, CaseErrors, CaseFormat};
     use std::io::Read as _;
     if path.as_os_str() != "-" {
         return case::read_file(program, path);
     }
+    let plain = |d: Diagnostic| CaseErrors {
+        sources: ruling::source::Sources::default(),
+        diagnostics: vec![d],
+    };
     let mut bytes = Vec::new();
     let limit = case::MAX_CASE_BYTES as u64 + 1;
     if let Err(e) = std::io::stdin().take(limit).read_to_end(&mut bytes) {
-        return Err(vec![Diagnostic::general(
+        return Err(plain(Diagnostic::general(
             diag::Code::Io,
             format!("无法读取标准输入：{e}"),
-        )]);
+        )));
     }
     let Ok(text) = String::from_utf8(bytes) else {
-        return Err(vec![Diagnostic::general(
-            diag::Code::BadEncoding,
-            "标准输入不是有效的 UTF-8 文本",
-        )
-        .with_help("请用 UTF-8 编码保存案件文件后再输入")]);
+        return Err(plain(
+            Diagnostic::general(diag::Code::BadEncoding, "标准输入不是有效的 UTF-8 文本")
+                .with_help("请用 UTF-8 编码保存案件文件后再输入"),
+        ));
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let format = if text.trim_start().starts_with('{') {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let format = if body.trim_start().starts_with('{') {
         CaseFormat::Json
     } else {
         CaseFormat::Toml
     };
-    case::parse_case(program, text, format).map_err(|diags| {
-        diags
-            .into_iter()
-            .map(|mut d| {
-                d.message = format!("标准输入：{}", d.message);
-                d
-            })
-            .collect()
+    let mut sources = ruling::source::Sources::default();
+    let file = sources.add("标准输入", text.as_str());
+    case::parse_located(program, &text, format, file).map_err(|diagnostics| CaseErrors {
+        sources,
+        diagnostics,
     })
 }

@@ -3,7 +3,7 @@
 //! keeps its comments and layout, a JSON file its key order). Answers are read as the case
 //! reader reads a case file, so an answer is accepted here exactly when it would be there.
 
-use super::{load_rules, print_plain, BAD_INPUT, OK};
+use super::{load_rules, BAD_INPUT, OK};
 use ruling::case::{self, CaseFormat};
 use ruling::program::{Program, Type};
 use ruling::report::open::{self, Question};
@@ -57,8 +57,8 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
     loop {
         let case = match case::read_file(program, &args.case) {
             Ok(c) => c,
-            Err(d) => {
-                print_plain(&d);
+            Err(e) => {
+                eprint!("{}", e.render());
                 return BAD_INPUT;
             }
         };

@@ -5,7 +5,7 @@
 //! under the corpus test's names, so `cargo insta review` and `cargo test` see what was accepted.
 
 use super::input::read_case;
-use super::{case_files, load_rules, print_plain, BAD_INPUT, OK, PROBLEMS};
+use super::{case_files, load_rules, BAD_INPUT, OK, PROBLEMS};
 use ruling::report;
 use ruling::rules::{Options, Rules, RulesSpec};
 use std::io::{BufRead, IsTerminal, Write};
@@ -121,7 +121,7 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
 /// case file's own 封闭世界 applies); problems are printed.
 fn sheet_of(rules: &Rules, file: &Path) -> Option<String> {
     let case = read_case(rules.program(), file)
-        .map_err(|d| print_plain(&d))
+        .map_err(|e| eprint!("{}", e.render()))
         .ok()?;
     let options = Options {
         closed_world: false,

@@ -63,8 +63,8 @@ pub(super) fn run(spec: &RulesSpec, args: &Args) -> i32 {
     for path in case_files(roots) {
         let read = case::read_file(program, &path)
             .map(Cow::Owned)
-            .map_err(|diags| {
-                diags
+            .map_err(|e| {
+                e.placed()
                     .into_iter()
                     .flat_map(|d| {
                         let help = d.help.map(|h| format!("提示：{h}"));

@@ -5,6 +5,7 @@
 //! after a problem in a literal so that one run reports every mistake of the file.
 
 use super::ast::*;
+use super::literal::{self, Unit};
 use super::parser::{Rule, RuleParser};
 use super::pest_errors;
 use crate::diag::{Code, Diagnostic};
@@ -548,7 +549,7 @@ impl Lower {
     }
 
     fn date(&mut self, s: &str, span: Span) -> Option<NaiveDate> {
-        let parsed = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let parsed = literal::date(s).ok();
         if parsed.is_none() {
             self.diags.push(
                 Diagnostic::error(Code::BadDate, span, format!("日期“{s}”不存在"))
@@ -572,33 +573,25 @@ impl Lower {
         Some(Literal { kind, span })
     }
 
-    /// A number and its unit: `30万元`, `3个`, `2年`, `5倍`.
+    /// A number and its unit: `30万元`, `三十万元`, `3个`, `二十张`, `2年`, `5倍`, read by the
+    /// one literal reader that case files use.
     fn number(&mut self, s: &str, span: Span) -> Option<LitKind> {
-        let split = s
-            .char_indices()
-            .find(|(_, c)| !(c.is_ascii_digit() || *c == '.'))
-            .map_or(s.len(), |(i, _)| i);
-        let (digits, unit) = s.split_at(split);
-        let Ok(value) = Decimal::from_str_exact(digits) else {
-            self.diags.push(
-                Diagnostic::error(
-                    Code::BadNumber,
-                    span,
-                    format!("数值“{digits}”超出可表示的范围"),
-                )
-                .with_help("金额最多约 28 位有效数字；请检查是否多打了数字"),
-            );
-            return None;
+        // `50 万元`: the space before the unit is only layout.
+        let compact: String;
+        let s = if s.contains(' ') {
+            compact = s.replace(' ', "");
+            compact.as_str()
+        } else {
+            s
         };
-        let scaled = |factor: i64, this: &mut Lower| -> Option<Decimal> {
-            let r = value.checked_mul(Decimal::from(factor));
-            if r.is_none() {
-                this.diags.push(
-                    Diagnostic::error(Code::BadNumber, span, format!("金额“{s}”超出可表示的范围"))
-                        .with_help("请检查数值是否多打了数字"),
+        let (value, unit) = match literal::quantity(s) {
+            Ok(q) => q,
+            Err(e) => {
+                self.diags.push(
+                    Diagnostic::error(Code::BadNumber, span, e.message(s)).with_help(e.help()),
                 );
+                return None;
             }
-            r
         };
         let whole = |this: &mut Lower| -> Option<i64> {
             if value.fract() != Decimal::ZERO {
@@ -631,28 +624,31 @@ impl Lower {
             }
         };
         Some(match unit {
-            "" => LitKind::Number(value),
-            "元" => LitKind::Amount(value),
-            "千元" => LitKind::Amount(scaled(1_000, self)?),
-            "万" | "万元" => LitKind::Amount(scaled(10_000, self)?),
-            "亿" | "亿元" => LitKind::Amount(scaled(100_000_000, self)?),
-            "个" | "张" | "人" | "次" | "项" | "名" | "户" | "件" | "周岁" | "岁" => {
-                LitKind::Int(whole(self)?)
-            }
-            "倍" => LitKind::Times(value),
-            "年" => period(self, |n| Period {
+            Unit::Bare => LitKind::Number(value),
+            Unit::Yuan => match literal::to_fen(value) {
+                Ok(v) => LitKind::Amount(v),
+                Err(e) => {
+                    self.diags.push(
+                        Diagnostic::error(Code::BadNumber, span, e.message(s)).with_help(e.help()),
+                    );
+                    return None;
+                }
+            },
+            Unit::Count => LitKind::Int(whole(self)?),
+            Unit::Times => LitKind::Times(value),
+            Unit::Years => period(self, |n| Period {
                 years: n,
                 ..Period::default()
             })?,
-            "个月" | "月" => period(self, |n| Period {
+            Unit::Months => period(self, |n| Period {
                 months: n,
                 ..Period::default()
             })?,
-            "日" | "天" => period(self, |n| Period {
+            Unit::Days => period(self, |n| Period {
                 days: n,
                 ..Period::default()
             })?,
-            other => {
+            Unit::Other(other) => {
                 let (first, _) = split_known_unit(other);
                 let help = match first {
                     // 万 and 亿 belong to amounts only: 30万张 means 30万元 or 300000张.

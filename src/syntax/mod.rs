@@ -2,6 +2,7 @@
 //! pest pairs to the owned [`ast`]. Nothing outside this module sees a pest `Pair`.
 
 pub mod ast;
+pub mod literal;
 mod lower;
 mod parser;
 mod pest_errors;
