@@ -338,7 +338,7 @@ fn the_header_names_date_version_rules_and_the_case_account() {
     let text = stdout(&o);
     assert!(text.contains("说明：某甲出租银行卡"), "{text}");
     assert!(text.contains("制作：2026-01-02，ruling "), "{text}");
-    assert!(text.contains("规则集：embedded（指纹 "), "{text}");
+    assert!(text.contains("规则集：内置规则（指纹 "), "{text}");
     assert!(
         text.contains("辅助结论（供上列结论的规则使用）："),
         "{text}"
