@@ -286,26 +286,41 @@ fn bad_requests_get_json_errors_in_chinese() {
     let (status, h, body) = post(&s, "/v1/eval", "application/json", "{\"行为日期\": ");
     assert_eq!((status, h.as_str()), (400, fp.as_str()));
     let e = json(&body);
+    // The case reader's own words, with the place: 第 1 行第 10 列：JSON 不完整…
+    let error = e["error"].as_str().unwrap();
     assert!(
-        e["error"].as_str().unwrap().starts_with("JSON 格式错误"),
+        error.starts_with("第 1 行第 10 列：") && error.contains("JSON 不完整"),
         "{e}"
     );
-    assert_eq!(e["help"], "请检查引号、逗号和括号是否成对");
+    assert_eq!(
+        e["help"],
+        "请检查引号、逗号和括号是否成对，是否少了最后的 }"
+    );
     assert_eq!(e["status"], 400);
 
     let (status, _, body) = post(
         &s,
         "/v1/eval",
         "application/json",
-        "{\"电话卡数\": \"二十张\", \"被帮助对像犯罪查证\": \"已查证达到\"}",
+        "{\"电话卡数\": \"很多张\", \"被帮助对像犯罪查证\": \"已查证达到\"}",
     );
     assert_eq!(status, 422);
     let e = json(&body);
     let problems = e["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 2, "{e}");
-    assert_eq!(problems[0]["message"], "“电话卡数”：应是整数，实为文字");
-    assert_eq!(problems[0]["help"], "个数写作不加引号的整数，例如 20");
-    assert_eq!(problems[1]["message"], "未知的键“被帮助对像犯罪查证”");
+    // Each message is placed (第 1 行第 N 列：) and then says what the reader says.
+    assert_eq!(
+        problems[0]["message"],
+        "第 1 行第 10 列：“电话卡数”：无法识别的个数“很多张”"
+    );
+    assert_eq!(
+        problems[0]["help"],
+        "个数写作不加引号的整数（例如 20），或 \"20张\"、\"二十张\""
+    );
+    assert_eq!(
+        problems[1]["message"],
+        "第 1 行第 17 列：未知的键“被帮助对像犯罪查证”"
+    );
     assert_eq!(problems[1]["help"], "是否应为“被帮助对象犯罪查证”？");
 
     let (status, _, body) = post(&s, "/v1/eval", "application/json", "[1, 2]");
