@@ -149,3 +149,19 @@ pub fn read_text(path: &std::path::Path, limit: u64) -> Result<String, ReadFailu
 pub fn display_width(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
+
+/// How many characters of a user's key or value a message quotes.
+pub const SHOWN_CHARS: usize = 40;
+
+/// A user's key or value as quoted in a message: cut after [`SHOWN_CHARS`] characters, so that
+/// a runaway key does not fill the screen.
+pub fn shorten(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(SHOWN_CHARS) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((i, _)) => std::borrow::Cow::Owned(format!(
+            "{}…（共 {} 个字符）",
+            s.get(..i).unwrap_or(""),
+            s.chars().count()
+        )),
+    }
+}

@@ -15,6 +15,8 @@
 //! an empty file is an error, a UTF-8 byte-order mark is skipped, and every error carries the
 //! place (line, column) of the text it concerns.
 
+pub use crate::source::{shorten, SHOWN_CHARS};
+
 pub mod dates;
 pub mod json;
 pub mod raw;
@@ -27,7 +29,6 @@ use crate::program::value::{Record, Value};
 use crate::program::{FactId, Program, Type};
 use crate::source::{read_text, FileId, ReadFailure, Sources, Span};
 use rust_decimal::Decimal;
-use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -37,8 +38,6 @@ pub const MAX_CASE_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_LIST_LEN: usize = 100_000;
 /// The problems reported for one case; past this many, they are only counted.
 pub const MAX_ERRORS: usize = 20;
-/// Keys and values quoted in messages are cut to this many characters.
-pub const SHOWN_CHARS: usize = 40;
 
 /// Keys that are not facts.
 pub const RESERVED_KEYS: [&str; 4] = ["案件", "说明", "预期", "封闭世界"];
@@ -240,19 +239,6 @@ pub(crate) fn empty_file(file: FileId, at: usize) -> Diagnostic {
     Diagnostic::error(Code::Syntax, Span::new(file, at, at), "案件文件是空的")
         .with_label("这里")
         .with_help("请至少写明一项事实，例如 {\"行为日期\": \"2025-09-01\"}；TOML 写作 \"行为日期\" = 2025-09-01")
-}
-
-/// A user's key or value as quoted in a message: cut after [`SHOWN_CHARS`] characters, so that
-/// a runaway key does not fill the screen.
-pub fn shorten(s: &str) -> Cow<'_, str> {
-    match s.char_indices().nth(SHOWN_CHARS) {
-        None => Cow::Borrowed(s),
-        Some((i, _)) => Cow::Owned(format!(
-            "{}…（共 {} 个字符）",
-            s.get(..i).unwrap_or(""),
-            s.chars().count()
-        )),
-    }
 }
 
 /// The message for a key that is neither a fact nor a reserved key.

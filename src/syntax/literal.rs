@@ -61,7 +61,7 @@ pub enum LitError {
 impl LitError {
     /// The problem in words, quoting `text` as written.
     pub fn message(&self, text: &str) -> String {
-        let text = crate::case::shorten(text);
+        let text = crate::source::shorten(text);
         match self {
             LitError::NotANumber => format!("无法识别的数值“{text}”"),
             LitError::BadGroups => format!("“{text}”的千位分隔符位置不对"),
